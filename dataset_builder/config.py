@@ -1,0 +1,151 @@
+"""`dataset.toml`: loaded, checked against `schema/config.schema.json` and turned into typed settings before any
+build work starts. Every problem names the file and the key."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .errors import ConfigError
+from .schema import load_schema
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    path: str
+    format: str
+    metadata: str | None = None
+    glob: str | None = None
+
+
+@dataclass(frozen=True)
+class SplitConfig:
+    train: float
+    validation: float
+    test: float
+    salt: str = ""
+
+    def ratios(self) -> dict[str, float]:
+        return {"train": self.train, "validation": self.validation, "test": self.test}
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    unicode_form: str = "NFC"
+    to_simplified: bool = True
+    opencc_profile: str = "t2s"
+    remove_pinyin_annotations: bool = True
+
+
+@dataclass(frozen=True)
+class FilterConfig:
+    # Defaults are deliberately permissive; dataset.toml says where each value it sets came from.
+    min_chars: int = 50
+    min_han_ratio: float = 0.3
+    min_line_end_punct_ratio: float = 0.0
+    max_repeated_ngram_ratio: float = 1.0
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    sha256: str
+    name: str
+    version: str
+    description: str
+    license: str
+    language: tuple[str, ...]
+    inputs: tuple[InputSpec, ...]
+    split: SplitConfig
+    pretty_name: str | None = None
+    task_categories: tuple[str, ...] = ()
+    homepage: str | None = None
+    output_dir: str = "dist"
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    filter: FilterConfig = field(default_factory=FilterConfig)
+
+    @property
+    def root(self) -> Path:
+        """The folder inputs and output are relative to."""
+        return self.path.parent
+
+    @property
+    def release_dir(self) -> Path:
+        return self.root / self.output_dir / self.name / self.version
+
+
+def _key_of(error: jsonschema.ValidationError) -> str:
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        path.append(missing)
+    elif error.validator == "additionalProperties":
+        extra = error.message.split("'")[1] if "'" in error.message else "?"
+        path.append(extra)
+    key = ""
+    for part in path:
+        key += f"[{part}]" if part.isdigit() else (f".{part}" if key else part)
+    return key or "(top level)"
+
+
+def check_config_data(data: dict[str, Any], where: str) -> list[str]:
+    """All problems of a parsed config, each as `<file>: <key>: <what is wrong>`."""
+    validator = jsonschema.Draft202012Validator(load_schema("config"))
+    problems = [
+        f"{where}: {_key_of(e)}: {e.message}"
+        for e in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    ]
+    split = data.get("split")
+    if not problems and isinstance(split, dict):
+        total = sum(float(split[k]) for k in ("train", "validation", "test"))
+        if abs(total - 1.0) > 1e-9:
+            problems.append(f"{where}: split: train + validation + test must add up to 1, got {total:g}")
+    clean = data.get("clean") or {}
+    if not problems and clean.get("unicode_form") == "NFKC":
+        problems.append(f"{where}: clean.unicode_form: NFKC folds full-width punctuation to ASCII")
+    return problems
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check `dataset.toml`; raise ConfigError naming the file and key on the first problems."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 at byte {exc.start}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    problems = check_config_data(data, str(path))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return Config(
+        path=path.resolve(),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        name=data["name"],
+        version=data["version"],
+        description=data["description"].strip(),
+        license=data["license"],
+        language=tuple(data["language"]),
+        inputs=tuple(InputSpec(**spec) for spec in data["inputs"]),
+        split=SplitConfig(**data["split"]),
+        pretty_name=data.get("pretty_name"),
+        task_categories=tuple(data.get("task_categories", ())),
+        homepage=data.get("homepage"),
+        output_dir=data.get("output_dir", "dist"),
+        clean=CleanConfig(**data.get("clean", {})),
+        filter=FilterConfig(**data.get("filter", {})),
+    )

@@ -1,0 +1,69 @@
+"""JSON Schemas shipped with the package, and the Arrow/`datasets` types derived from the row schema.
+
+The row schema (`schema/document.schema.json`) is the single source of truth: the Hugging Face `Features` and
+the Parquet schema of every shard are derived from it here, so the two can never drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+
+# An installed wheel carries the repository's schema/ as dataset_builder/schemas (pyproject force-include);
+# a source checkout or editable install reads schema/ beside the package.
+_REPO_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+
+
+def schema_path(name: str) -> Path:
+    bundled = Path(str(resources.files("dataset_builder").joinpath("schemas", f"{name}.schema.json")))
+    return bundled if bundled.is_file() else _REPO_SCHEMA_DIR / f"{name}.schema.json"
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    """Load the JSON Schema `schema/<name>.schema.json`."""
+    return json.loads(schema_path(name).read_text("utf-8"))
+
+
+def _non_null_types(node: dict[str, Any]) -> list[str]:
+    kinds = node.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds or [])
+    return [k for k in kinds if k != "null"]
+
+
+def _feature_for(node: dict[str, Any], where: str):
+    from datasets import Features, List, Value  # imported lazily: `datasets` is slow to import
+
+    kinds = _non_null_types(node)
+    if len(kinds) != 1:
+        raise ValueError(f"{where}: a column needs exactly one non-null type, got {node.get('type')!r}")
+    kind = kinds[0]
+    scalar = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}
+    if kind in scalar:
+        return Value(scalar[kind])
+    if kind == "array":
+        return List(_feature_for(node["items"], f"{where}[]"))
+    if kind == "object":
+        return {name: _feature_for(child, f"{where}.{name}") for name, child in node["properties"].items()}
+    raise ValueError(f"{where}: unsupported JSON Schema type {kind!r}")
+
+
+@lru_cache(maxsize=None)
+def document_features():
+    """The `datasets.Features` of a release row, derived from the row schema."""
+    from datasets import Features
+
+    schema = load_schema("document")
+    return Features({name: _feature_for(node, name) for name, node in schema["properties"].items()})
+
+
+@lru_cache(maxsize=None)
+def document_arrow_schema() -> pa.Schema:
+    """The one Arrow schema of every shard, with the `huggingface` features metadata so types round-trip."""
+    return document_features().arrow_schema
