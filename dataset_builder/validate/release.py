@@ -48,6 +48,10 @@ BATCH_ROWS = 65_536
 NUM_BYTES_TOLERANCE = 0.02
 
 
+def _split_order(split: str) -> tuple[int, str]:
+    return (EXPECTED_SPLITS.index(split) if split in EXPECTED_SPLITS else len(EXPECTED_SPLITS), split)
+
+
 def _sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -225,7 +229,7 @@ class ReleaseChecker:
         validator = document_row_validator()
         first_schema: tuple[str, pa.Schema] | None = None
         drift: list[str] = []
-        for split in sorted(self.shards):
+        for split in sorted(self.shards, key=_split_order):
             for _, _, rel in sorted(self.shards[split]):
                 path = self.root / rel
                 try:
@@ -354,7 +358,7 @@ class ReleaseChecker:
                             self.rejected_reasons[(stage, reason)] += 1
                 else:
                     self.duplicates_rows += table.num_rows
-                    if ok:
+                    if ok and all(self._split_fully_read(s) for s in self.shards):
                         self._check_duplicates(rel, table, kept)
 
     def _check_duplicates(self, rel: str, table: pa.Table, kept: pa.Array) -> None:
@@ -709,9 +713,11 @@ class ReleaseChecker:
         try:
             result = load_offline(self.root)
         except Exception as exc:
-            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            self.problem("README.md", f"datasets.load_dataset fails offline: {type(exc).__name__}: {msg[:300]}",
-                         check="load")
+            chain = [exc]
+            while (nxt := chain[-1].__cause__ or chain[-1].__context__) is not None and len(chain) < 5:
+                chain.append(nxt)
+            why = "; caused by ".join(f"{type(e).__name__}: {str(e).strip()[:300]}" for e in chain)
+            self.problem("README.md", f"datasets.load_dataset fails offline: {why}", check="load")
             return
         for split, rows in sorted(result.items()):
             if split in self.split_rows and self._split_fully_read(split) and rows != self.split_rows[split]:
@@ -752,7 +758,7 @@ def load_offline(root: Path) -> dict[str, int]:
     was_enabled = dlogging.is_progress_bar_enabled()
     verbosity = dlogging.get_verbosity()
     dlogging.disable_progress_bar()
-    dlogging.set_verbosity_error()
+    dlogging.set_verbosity(dlogging.CRITICAL)  # its own error lines would repeat ours outside the report
     try:
         with _offline_env(), tempfile.TemporaryDirectory(prefix="dataset-builder-validate-") as cache:
             ds = datasets.load_dataset(str(root), cache_dir=cache)

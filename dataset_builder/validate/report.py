@@ -22,6 +22,10 @@ class Problem:
     line: int | None = None
     check: str = ""  # which check found it (rows, schema, manifest, card, datasheet, load, ...)
 
+    def __post_init__(self) -> None:
+        # one problem, one line: messages from libraries sometimes carry newlines
+        object.__setattr__(self, "message", " ".join(str(self.message).split()))
+
     def location(self) -> str:
         where = self.file
         if self.line is not None:

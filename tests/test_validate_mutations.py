@@ -1,0 +1,383 @@
+"""Mutation suite: corrupt a copy of the seed release in many distinct ways and check that `validate` names each
+problem (the file, and the field or row), and that the unmodified release validates clean.
+
+Where a builder bug would also write a consistent manifest (a wrong value in a row, a wrong card number), the
+mutation rewrites manifest.json after the change, so the test shows the specific check finds it and not merely
+the hash mismatch. Byte-level corruption (a changed byte, a truncated or missing shard) leaves the manifest
+as it was."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from dataset_builder.validate import validate_path
+from dataset_builder.validate.report import Problem, Report
+
+from .release_fixture import build_release, shard_name, write_manifest, write_table
+
+
+@pytest.fixture(scope="session")
+def seed_release(tmp_path_factory) -> Path:
+    return build_release(tmp_path_factory.mktemp("seed"))
+
+
+@pytest.fixture
+def release(seed_release, tmp_path) -> Path:
+    root = tmp_path / "dist" / seed_release.parent.name / seed_release.name
+    shutil.copytree(seed_release, root)
+    return root
+
+
+# --- helpers that corrupt a release ------------------------------------------------------------------------------
+
+def rewrite_shard(root: Path, rel: str, change: Callable[[pa.Table], pa.Table], refresh: bool = True) -> None:
+    table = pq.read_table(root / rel)
+    write_table(root / rel, change(table))
+    if refresh:
+        write_manifest(root)
+
+
+def set_value(table: pa.Table, column: str, row: int, value) -> pa.Table:
+    values = table[column].to_pylist()
+    values[row] = value
+    i = table.schema.get_field_index(column)
+    return table.set_column(i, table.schema.field(i), pa.array(values, table.schema.field(i).type))
+
+
+def edit_text(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def edit_manifest(root: Path, change: Callable[[dict], None]) -> None:
+    data = json.loads((root / "manifest.json").read_text("utf-8"))
+    change(data)
+    (root / "manifest.json").write_text(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def find(report: Report, file: str, *, field: str | None = None, row: int | None = None,
+         message: str | None = None) -> list[Problem]:
+    """Problems in `file` (a path inside the release) with that field/row/message fragment."""
+    out = []
+    for p in report.problems:
+        if p.file != file and not p.file.endswith("/" + file):
+            continue
+        if field is not None and p.field != field:
+            continue
+        if row is not None and p.row != row:
+            continue
+        if message is not None and not re.search(message, p.message, re.I):
+            continue
+        out.append(p)
+    return out
+
+
+def check(root: Path, file: str, strict: bool = False, **where) -> Report:
+    report = validate_path(root, strict=strict)
+    assert not report.ok
+    hits = find(report, file, **where)
+    assert hits, f"no problem in {file} with {where}; got:\n" + "\n".join(p.text() for p in report.problems)
+    # the printed line names the file, and the row/field when they are known
+    line = hits[0].text()
+    assert file in line
+    if where.get("row") is not None:
+        assert f"row {where['row']}" in line
+    if where.get("field"):
+        assert where["field"] in line
+    return report
+
+
+TRAIN, VALIDATION, TEST = shard_name("train"), shard_name("validation"), shard_name("test")
+
+
+# --- the clean release -------------------------------------------------------------------------------------------
+
+def test_unmodified_release_validates_clean(release):
+    report = validate_path(release, strict=True)
+    assert report.ok, "\n".join(p.text() for p in report.problems)
+    assert report.stats["rows_checked"] == 12
+    assert report.stats["splits"] == {"test": 2, "train": 8, "validation": 2}
+
+
+# --- rows --------------------------------------------------------------------------------------------------------
+
+def test_wrong_type_column(release):
+    rewrite_shard(release, TRAIN, lambda t: t.set_column(
+        10, "num_chars", pa.array([str(x) for x in t["num_chars"].to_pylist()])))
+    report = check(release, TRAIN, field="num_chars", message="column type is string, expected int64")
+    assert find(report, TRAIN, field="num_chars", row=0, message="is not of type 'integer'")
+
+
+def test_null_in_required_field(release):
+    rewrite_shard(release, TRAIN, lambda t: set_value(t, "text", 3, None))
+    check(release, TRAIN, row=3, field="text", message="None is not of type 'string'")
+
+
+def test_value_breaks_pattern_unicode_space_in_id(release):
+    rewrite_shard(release, VALIDATION, lambda t: set_value(t, "id", 1, "seed\u3000x"))
+    check(release, VALIDATION, row=1, field="id", message="does not match")
+
+
+def test_nested_value_out_of_range(release):
+    def change(t):
+        q = t["quality"].to_pylist()
+        q[4]["han_ratio"] = 1.5
+        return t.set_column(14, t.schema.field(14), pa.array(q, t.schema.field(14).type))
+
+    rewrite_shard(release, TRAIN, change)
+    check(release, TRAIN, row=4, field="quality.han_ratio", message="greater than the maximum")
+
+
+def test_enum_violation_in_list_of_structs(release):
+    def change(t):
+        e = t["edits"].to_pylist()
+        e[2] = [{"operator": "x", "unit": "words", "count": 1}]
+        return t.set_column(13, t.schema.field(13), pa.array(e, t.schema.field(13).type))
+
+    rewrite_shard(release, TRAIN, change)
+    check(release, TRAIN, row=2, field="edits[0].unit", message="is not one of")
+
+
+def test_extra_column(release):
+    rewrite_shard(release, TRAIN, lambda t: t.append_column("extra", pa.array(range(t.num_rows))))
+    report = check(release, TRAIN, field="extra", message="unexpected column")
+    assert find(report, TRAIN, field="extra", row=0, message="Additional properties")
+
+
+def test_missing_column(release):
+    rewrite_shard(release, VALIDATION, lambda t: t.drop_columns(["script"]))
+    report = check(release, VALIDATION, field="script", message="column missing")
+    assert find(report, VALIDATION, field="script", row=0, message="required property")
+
+
+def test_num_chars_disagrees_with_text(release):
+    rewrite_shard(release, TRAIN, lambda t: set_value(t, "num_chars", 2, t["num_chars"][2].as_py() + 1))
+    check(release, TRAIN, row=2, field="num_chars", message="code points")
+
+
+def test_text_sha256_disagrees_with_text(release):
+    rewrite_shard(release, TEST, lambda t: set_value(t, "text_sha256", 1, "0" * 64))
+    check(release, TEST, row=1, field="text_sha256", message="SHA-256")
+
+
+def test_same_id_in_two_splits(release):
+    rewrite_shard(release, TEST, lambda t: set_value(t, "id", 0, "seed-000"))
+    report = check(release, TEST, row=0, field="id", message="not unique")
+    assert "data/train-00000-of-00001.parquet row 0" in find(report, TEST, field="id")[0].message
+
+
+def test_schema_drift_between_shards(release):
+    rewrite_shard(release, VALIDATION, lambda t: t.set_column(1, "text", t["text"].cast(pa.large_string())))
+    check(release, VALIDATION, field="text", message="do not share one Arrow schema")
+
+
+def test_many_bad_rows_are_capped_not_lost(release):
+    rewrite_shard(release, TRAIN, lambda t: t.set_column(8, "language", pa.array(["ZH"] * t.num_rows)))
+    report = validate_path(release, check_load=False)
+    from dataset_builder.validate.release import ReleaseChecker
+
+    capped = Report(path=str(release))
+    ReleaseChecker(release, capped, check_load=False, max_per_kind=3).run()
+    assert len(find(capped, TRAIN, field="language")) == 3
+    assert sum(capped.suppressed.values()) == 5
+    assert len(find(report, TRAIN, field="language")) == 8
+
+
+# --- files and shards --------------------------------------------------------------------------------------------
+
+def test_missing_shard(release):
+    (release / TEST).unlink()
+    check(release, TEST, message="missing")
+
+
+def test_truncated_shard(release):
+    data = (release / TRAIN).read_bytes()
+    (release / TRAIN).write_bytes(data[: len(data) // 2])
+    check(release, TRAIN, message="not a readable Parquet file")
+    check(release, TRAIN, field="bytes", message="manifest.json says")
+
+
+def test_one_changed_byte(release):
+    path = release / "DATASHEET.md"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    check(release, "DATASHEET.md", field="sha256", message="manifest.json says")
+
+
+def test_one_changed_byte_in_a_shard(release):
+    path = release / TRAIN
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    path.write_bytes(bytes(data))
+    check(release, TRAIN, field="sha256", message="manifest.json says")
+
+
+def test_bad_shard_name(release):
+    (release / TRAIN).rename(release / "data/train.parquet")
+    check(release, "data/train.parquet", message="not a shard name")
+
+
+def test_bad_split_name(release):
+    (release / TEST).rename(release / "data/test-v2!-00000-of-00001.parquet")
+    check(release, "data/test-v2!-00000-of-00001.parquet", field="split", message="split name")
+
+
+def test_shard_count_gap(release):
+    (release / TRAIN).rename(release / "data/train-00000-of-00002.parquet")
+    check(release, "data/train-00001-of-00002.parquet", message="1 missing")
+
+
+def test_file_not_in_manifest(release):
+    (release / "plots").mkdir()
+    (release / "plots/lengths.png").write_bytes(b"\x89PNG fake")
+    check(release, "plots/lengths.png", message="not in manifest.json")
+
+
+# --- manifest ----------------------------------------------------------------------------------------------------
+
+def test_manifest_counts_do_not_add_up(release):
+    edit_manifest(release, lambda m: m["counts"].__setitem__("read", m["counts"]["read"] + 1))
+    check(release, "manifest.json", field="counts.read", message=r"!= rejected")
+
+
+def test_manifest_split_count_differs_from_shards(release):
+    def change(m):
+        m["counts"]["splits"]["train"] -= 1
+        m["counts"]["splits"]["validation"] += 1
+
+    edit_manifest(release, change)
+    check(release, "manifest.json", field="counts.splits.train", message="its shards hold 8")
+
+
+def test_manifest_wrong_rows_for_shard(release):
+    def change(m):
+        next(f for f in m["files"] if f["path"] == TRAIN)["rows"] = 7
+
+    edit_manifest(release, change)
+    check(release, TRAIN, field="rows", message="has 8 rows; manifest.json says 7")
+
+
+def test_manifest_breaks_its_schema(release):
+    edit_manifest(release, lambda m: m["files"][0].__setitem__("sha256", "ABC"))
+    check(release, "manifest.json", field="files[0].sha256", message="does not match")
+
+
+def test_manifest_rejected_by_reason_disagrees_with_rejected(release):
+    def change(m):
+        m["counts"]["rejected_by_reason"][0]["reason"] = "min_length"
+
+    edit_manifest(release, change)
+    check(release, "manifest.json", field="counts.rejected_by_reason", message="rejected/ holds")
+
+
+def test_missing_manifest(release):
+    (release / "manifest.json").unlink()
+    check(release, "manifest.json", message="missing")
+
+
+def test_dangling_duplicate_of(release):
+    rel = "duplicates/duplicates-00000-of-00001.parquet"
+    rewrite_shard(release, rel, lambda t: set_value(t, "duplicate_of", 0, "seed-404"))
+    check(release, rel, row=0, field="duplicate_of", message="not the id of a kept row")
+
+
+# --- card --------------------------------------------------------------------------------------------------------
+
+def test_wrong_num_examples_in_card(release):
+    edit_text(release / "README.md", "num_examples: 8", "num_examples: 9")
+    write_manifest(release)
+    report = check(release, "README.md", field="dataset_info.splits", message="num_examples is 9")
+    assert find(report, "README.md", message="load_dataset fails")  # and datasets agrees
+
+
+def test_wrong_num_bytes_in_card(release):
+    text = (release / "README.md").read_text("utf-8")
+    n = int(re.search(r"num_bytes: (\d+)", text).group(1))
+    edit_text(release / "README.md", f"num_bytes: {n}", f"num_bytes: {n * 2}")
+    write_manifest(release)
+    check(release, "README.md", field="dataset_info.splits", message="num_bytes is")
+
+
+def test_unknown_license(release):
+    edit_text(release / "README.md", "license: unknown", "license: do-what-you-like")
+    write_manifest(release)
+    report = check(release, "README.md", field="license", message="not a Hub licence")
+    assert find(report, "README.md", field="license")[0].line is not None
+
+
+def test_wrong_size_category(release):
+    edit_text(release / "README.md", "- n<1K", "- 1K<n<10K")
+    write_manifest(release)
+    check(release, "README.md", field="size_categories", message="12 rows")
+
+
+def test_unknown_task_category(release):
+    edit_text(release / "README.md", "- text-generation", "- chatting")
+    write_manifest(release)
+    check(release, "README.md", field="task_categories", message="'chatting'")
+
+
+def test_data_files_pattern_matches_nothing(release):
+    edit_text(release / "README.md", "path: data/train-*", "path: data/training-*")
+    write_manifest(release)
+    check(release, "README.md", field="configs", message="matches no file")
+
+
+def test_download_size_wrong(release):
+    edit_text(release / "README.md", "download_size: ", "download_size: 1")
+    write_manifest(release)
+    check(release, "README.md", field="dataset_info.download_size", message="data shards hold")
+
+
+def test_card_without_front_matter(release):
+    (release / "README.md").write_text("# Just a title\n", "utf-8")
+    write_manifest(release)
+    check(release, "README.md", message="no YAML front matter")
+
+
+# --- datasheet ---------------------------------------------------------------------------------------------------
+
+def test_missing_datasheet_section(release):
+    text = (release / "DATASHEET.md").read_text("utf-8")
+    text = re.sub(r"## Uses\n.*?(?=## )", "", text, flags=re.S)
+    (release / "DATASHEET.md").write_text(text, "utf-8")
+    write_manifest(release)
+    check(release, "DATASHEET.md", field="Uses", message="missing")
+
+
+def test_empty_datasheet_section(release):
+    edit_text(release / "DATASHEET.md", "Answers about maintenance of this test release.", "")
+    write_manifest(release)
+    check(release, "DATASHEET.md", field="Maintenance", message="empty")
+
+
+def test_headings_match_case_insensitively_and_numbered(release):
+    edit_text(release / "DATASHEET.md", "## Collection Process", "## 3. COLLECTION process")
+    edit_text(release / "DATASHEET.md", "## Preprocessing/Cleaning/Labeling", "## Preprocessing / cleaning / labeling")
+    write_manifest(release)
+    assert validate_path(release, check_load=False).ok
+
+
+def test_more_information_needed_fails_only_when_strict(release):
+    edit_text(release / "DATASHEET.md", "Answers about uses of this test release.", "[More Information Needed]")
+    write_manifest(release)
+    assert validate_path(release, check_load=False).ok
+    report = check(release, "DATASHEET.md", strict=True, field="Uses", message="More Information Needed")
+    assert find(report, "DATASHEET.md", field="Uses")[0].line is not None
+
+
+def test_missing_datasheet(release):
+    (release / "DATASHEET.md").unlink()
+    write_manifest(release)
+    check(release, "DATASHEET.md", message="missing")
