@@ -113,7 +113,7 @@ def test_project_config_validates_clean():
     (("license = \"unknown\"", "license = \"cc-by-5.0\""), "license", "license ="),
     (("task_categories = [\"text-generation\"]", "task_categories = [\"chat\"]"), "task_categories[0]",
      "task_categories ="),
-    (("train = 0.8", "train = 0.8\ntrian = 0.1"), "split.trian", "trian ="),
+    (("\ntrain = ", "\ntrian = 0.1\ntrain = "), "split.trian", "trian ="),
     (("unicode_form = \"NFC\"", "unicode_form = \"NFKC\""), "clean.unicode_form", "unicode_form ="),
 ])
 def test_config_problems_name_key_and_line(tmp_path, change, field, line_text):
