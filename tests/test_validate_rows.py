@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from dataset_builder.schema import document_arrow_schema, load_schema
 from dataset_builder.validate.rows import RowValidator, UnsupportedSchema, error_field, python_regex_to_re2
 
-from .release_fixture import TEXTS, make_row
+from .row_samples import TEXTS, make_row
 
 SCHEMA = load_schema("document")
 JS = Draft202012Validator(SCHEMA)

@@ -148,6 +148,7 @@ class ReleaseChecker:
         self.kept_id_files: list[str] = []
         self.rejected_rows = 0
         self.rejected_reasons: Counter = Counter()
+        self.rejected_complete: bool | None = None  # every rejected/ file read with its stage and reason columns
         self.duplicates_rows = 0
         self.rows_checked = 0
 
@@ -360,6 +361,8 @@ class ReleaseChecker:
                     table = pq.read_table(self.root / rel)
                 except Exception as exc:
                     self.problem(rel, f"not a readable Parquet file: {type(exc).__name__}: {exc}", check="parquet")
+                    if side == "rejected":
+                        self.rejected_complete = False
                     continue
                 self.parquet_rows[rel] = table.num_rows
                 ok = True
@@ -377,6 +380,7 @@ class ReleaseChecker:
                                      check="schema")
                 if side == "rejected":
                     self.rejected_rows += table.num_rows
+                    self.rejected_complete = ok and self.rejected_complete is not False
                     if ok:
                         for r, (stage, reason) in enumerate(zip(table["stage"].to_pylist(), table["reason"].to_pylist())):
                             if not stage or not reason:
@@ -523,7 +527,7 @@ class ReleaseChecker:
         listed = Counter()
         for r in c["rejected_by_reason"]:
             listed[(r["stage"], r["reason"])] += r["count"]
-        if self.rejected_reasons and listed != self.rejected_reasons:
+        if self.rejected_complete and listed != self.rejected_reasons:
             for key in sorted(set(listed) | set(self.rejected_reasons), key=str):
                 if listed.get(key, 0) != self.rejected_reasons.get(key, 0):
                     bad("rejected_by_reason", f"stage {key[0]!r} reason {key[1]!r}: manifest says {listed.get(key, 0)}, "

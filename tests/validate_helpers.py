@@ -1,0 +1,93 @@
+"""The real seed release, built by the library into a temporary folder, and helpers that corrupt a copy of it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dataset_builder.build import build_release
+
+from .conftest import REPO, SEEDS
+
+NAME, VERSION = "zh-web-seeds", "0.1.0"
+
+
+def build_seed_release(base: Path) -> Path:
+    """Build the seed dataset from a copy of dataset.toml and seeds/ into base/dist/<name>/<version>."""
+    shutil.copytree(SEEDS, base / "seeds")
+    shutil.copy(REPO / "dataset.toml", base / "dataset.toml")
+    result = build_release(base / "dataset.toml")
+    return result.release_dir
+
+
+def shard_name(split: str, index: int = 0, count: int = 1) -> str:
+    return f"data/{split}-{index:05d}-of-{count:05d}.parquet"
+
+
+def write_table(path: Path, table: pa.Table) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd")
+
+
+def load_manifest(root: Path) -> dict:
+    return json.loads((root / "manifest.json").read_text("utf-8"))
+
+
+def save_manifest(root: Path, data: dict) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    (root / "manifest.json").write_text(text, encoding="utf-8")
+
+
+def refresh_manifest(root: Path, change: Callable[[dict], None] | None = None) -> None:
+    """Re-hash every file into manifest.json `files` (as a builder that wrote the corrupt bytes itself would),
+    keeping everything else; then apply `change`."""
+    data = load_manifest(root)
+    files = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if not p.is_file() or rel == "manifest.json":
+            continue
+        rows = None
+        if rel.endswith(".parquet"):
+            try:
+                rows = pq.ParquetFile(p).metadata.num_rows
+            except Exception:
+                rows = 0
+        files.append({"path": rel, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "bytes": p.stat().st_size,
+                      "rows": rows})
+    data["files"] = files
+    if change is not None:
+        change(data)
+    save_manifest(root, data)
+
+
+def edit_manifest(root: Path, change: Callable[[dict], None]) -> None:
+    data = load_manifest(root)
+    change(data)
+    save_manifest(root, data)
+
+
+def rewrite_table(root: Path, rel: str, change: Callable[[pa.Table], pa.Table], refresh: bool = True) -> None:
+    table = pq.read_table(root / rel)
+    write_table(root / rel, change(table))
+    if refresh:
+        refresh_manifest(root)
+
+
+def set_value(table: pa.Table, column: str, row: int, value) -> pa.Table:
+    i = table.schema.get_field_index(column)
+    values = table[column].to_pylist()
+    values[row] = value
+    return table.set_column(i, table.schema.field(i), pa.array(values, table.schema.field(i).type))
+
+
+def edit_text(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
