@@ -229,3 +229,26 @@ def test_translated_patterns_agree_with_python_re(pattern, s):
 @pytest.mark.parametrize("pattern", [r"(?=a)", r"(?i)a", r"\bword", r"(a)\1", r"[[:alpha:]]", r"a{,3}", r"(?P<n>a)"])
 def test_untranslatable_constructs_are_refused(pattern):
     assert python_regex_to_re2(pattern) is None
+
+
+def test_hypothesis_runs_found_no_disagreement():
+    # every BAD row given to jsonschema (for its messages) was rejected by it
+    assert FAST.disagreements == 0
+
+
+def test_a_column_wrong_in_every_row_costs_only_the_message_cap():
+    import time
+
+    rows = [make_row(i % len(TEXTS), TEXTS[i % len(TEXTS)]) for i in range(200_000)]
+    for k, r in enumerate(rows):
+        r["id"] = f"r{k}"
+        r["language"] = "ZH"
+    table = pa.Table.from_pylist(rows, schema=document_arrow_schema())
+    batch = table.combine_chunks().to_batches()[0]
+    started = time.perf_counter()
+    result = FAST.validate_batch(batch, max_rows_per_column=20)
+    elapsed = time.perf_counter() - started
+    assert len(result.invalid) == 200_000
+    assert {i for i, _ in result.errors} == set(range(20))
+    assert result.unreported == {"language": 200_000 - 20}
+    assert elapsed < 5, elapsed  # jsonschema on every row would take over a minute

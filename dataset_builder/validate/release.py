@@ -151,6 +151,7 @@ class ReleaseChecker:
         self.rejected_complete: bool | None = None  # every rejected/ file read with its stage and reason columns
         self.duplicates_rows = 0
         self.rows_checked = 0
+        self.invalid_rows = 0  # rows the row schema rejects, all of them counted (messages are capped)
 
     # -- reporting -------------------------------------------------------------------------------------------
 
@@ -183,6 +184,7 @@ class ReleaseChecker:
             self.check_loads()
         self.report.stats.update(
             rows_checked=self.rows_checked,
+            invalid_rows=self.invalid_rows,
             files_checked=len(self.files),
             splits={k: self.split_rows.get(k, 0) for k in sorted(set(self.split_rows) | set(self.shards))},
             seconds=round(time.perf_counter() - started, 3),
@@ -284,9 +286,14 @@ class ReleaseChecker:
                 self.split_nbytes[split] += batch.nbytes - sum(_unused_bitmap_bytes(c) for c in batch.columns)
                 if batches > 1:
                     self.split_nbytes_slack[split] += sum(_batch_boundary_bytes(f.type) for f in batch.schema)
-                for i, error in validator.errors(batch):
+                result = validator.validate_batch(batch, max_rows_per_column=self.max_per_kind or None)
+                self.invalid_rows += len(result.invalid)
+                for i, error in result.errors:
                     self.problem(rel, short_message(error), row=offset + i, field=error_field(error), check="rows",
                                  kind=str(error.validator))
+                for column, hidden in result.unreported.items():
+                    label = f"{rel}: {column}: invalid rows"
+                    self.report.suppressed[label] = self.report.suppressed.get(label, 0) + hidden
                 self._check_consistency(rel, batch, offset)
                 if "id" in batch.schema.names:
                     ids.append(batch.column("id"))

@@ -70,12 +70,17 @@ class Report:
         if rows is not None:
             parts.append(f"{rows} rows")
         checked = f" ({', '.join(parts)} checked)" if parts else ""
-        hidden = sum(self.suppressed.values())
-        more = f", plus {hidden} more of the same kinds not listed" if hidden else ""
         if self.ok:
             return f"{self.path}: OK{checked}"
         n = len(self.problems)
-        return f"{self.path}: {n} problem{'s' if n != 1 else ''}{more}{checked}"
+        out = f"{self.path}: {n} problem{'s' if n != 1 else ''}"
+        hidden = sum(self.suppressed.values())
+        if hidden:
+            out += f" listed, {hidden} more of the same kinds not listed"
+        invalid = self.stats.get("invalid_rows")
+        if invalid:
+            out += f"; {invalid} rows fail the row schema"
+        return out + checked
 
     def to_dict(self) -> dict[str, Any]:
         return {

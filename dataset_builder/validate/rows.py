@@ -40,6 +40,9 @@ IMPLEMENTED = frozenset(
 )
 
 
+OK, MAYBE, BAD = 0, 1, 2
+
+
 class UnsupportedSchema(ValueError):
     """The schema uses something the compiled checker does not implement (and fallback was refused)."""
 
@@ -317,32 +320,43 @@ class _Node:
         self.flag_all = True
 
     # -- checking ---------------------------------------------------------------------------------------------
+    # Each check returns an int8 mask: OK (0), MAYBE (1: jsonschema must decide) or BAD (2: certainly invalid,
+    # exactly when jsonschema rejects the value). Masks combine with np.maximum.
 
     def check(self, arr: pa.Array) -> np.ndarray:
-        """True for each value that may be invalid under this schema node."""
         n = len(arr)
-        if self.flag_all or self.always_bad:
-            return np.ones(n, dtype=bool)
+        if self.always_bad:
+            return np.full(n, BAD, dtype=np.int8)
+        if self.flag_all:
+            return np.full(n, MAYBE, dtype=np.int8)
         if self.schema is True or self.schema == {}:
-            return np.zeros(n, dtype=bool)
+            return np.zeros(n, dtype=np.int8)
         if pa.types.is_dictionary(arr.type):
             arr = arr.dictionary_decode()
         kind = _json_kind(arr.type)
         nulls = _np(arr.is_null()) if arr.null_count else np.zeros(n, dtype=bool)
         valid = ~nulls
-        bad = nulls.copy() if self.null_bad else np.zeros(n, dtype=bool)
+        out = np.zeros(n, dtype=np.int8)
+        if self.null_bad:
+            out[nulls] = BAD
         if kind is None:
-            return bad | valid  # not a JSON value: jsonschema decides (and rejects)
+            out[valid] = MAYBE  # not a JSON value: jsonschema decides
+            return out
         if kind == "null" or not valid.any():
-            return bad
+            return out
         accepted = _accepts(self.types, kind)
-        if accepted is not True:
-            return bad | valid  # wrong type (or a float under integer: jsonschema decides)
+        if accepted is False:
+            out[valid] = BAD  # wrong type
+            return out
+        if accepted is None:
+            out[valid] = MAYBE  # a float under integer: 1.0 is an integer to jsonschema
+            return out
+        bad = np.zeros(n, dtype=bool)
         if self.has_enum:
             if kind == "string":
                 bad |= valid & ~_np(pc.is_in(arr, value_set=self.enum_strings))
             else:
-                bad |= valid
+                np.maximum(out, np.where(valid, MAYBE, 0).astype(np.int8), out=out)
         if kind == "string":
             if self.min_len is not None or self.max_len is not None:
                 lengths = pc.utf8_length(arr)
@@ -356,71 +370,103 @@ class _Node:
                 search = self.py_regex.search
                 bad |= np.fromiter((v is not None and search(v) is None for v in arr.to_pylist()), bool, n)
         elif kind in ("integer", "number") and self.bounds:
-            bad |= self._check_bounds(arr, kind)
+            np.maximum(out, self._check_bounds(arr, kind, valid), out=out)
         elif kind == "array":
-            bad |= self._check_array(arr, valid)
+            np.maximum(out, self._check_array(arr, valid), out=out)
         elif kind == "object":
-            bad |= self._check_object(arr, valid)
-        return bad
+            np.maximum(out, self._check_object(arr, valid), out=out)
+        out[bad] = BAD
+        return out
 
-    def _check_bounds(self, arr: pa.Array, kind: str) -> np.ndarray:
+    def _check_bounds(self, arr: pa.Array, kind: str, valid: np.ndarray) -> np.ndarray:
         if kind == "number":
             arr = pc.cast(arr, pa.float64())
+        out = np.zeros(len(arr), dtype=np.int8)
         bad = np.zeros(len(arr), dtype=bool)
         approx = False
         for kw, bound in self.bounds:
             if isinstance(bound, bool) or not isinstance(bound, (int, float)):
-                return np.ones(len(arr), dtype=bool)  # jsonschema raises on such schemas; let it
+                out[valid] = MAYBE  # jsonschema raises on such schemas; let it
+                return out
             if kind == "integer" and isinstance(bound, float):
                 if bound.is_integer():
                     bound = int(bound)
                 else:
                     approx = True  # compared as float64: exact only up to 2**53
             if kind == "integer" and isinstance(bound, int) and abs(bound) >= 2**63:
-                return np.ones(len(arr), dtype=bool)
+                out[valid] = MAYBE
+                return out
             op = {"minimum": pc.less, "maximum": pc.greater, "exclusiveMinimum": pc.less_equal,
                   "exclusiveMaximum": pc.greater_equal}[kw]
             bad |= _np(op(arr, bound))
+        out[bad] = BAD
         if approx:
-            bad |= _np(pc.greater(pc.abs(pc.cast(arr, pa.float64())), float(2**53)))
-        return bad
+            big = _np(pc.greater(pc.abs(pc.cast(arr, pa.float64())), float(2**53)))
+            out[big] = MAYBE
+        return out
 
     def _check_array(self, arr: pa.Array, valid: np.ndarray) -> np.ndarray:
-        bad = np.zeros(len(arr), dtype=bool)
+        out = np.zeros(len(arr), dtype=np.int8)
         if self.min_items is not None or self.max_items is not None:
             lengths = pc.list_value_length(arr)
             if self.min_items is not None:
-                bad |= _np(pc.less(lengths, self.min_items))
+                out[_np(pc.less(lengths, self.min_items))] = BAD
             if self.max_items is not None:
-                bad |= _np(pc.greater(lengths, self.max_items))
+                out[_np(pc.greater(lengths, self.max_items))] = BAD
         if self.items is not None:
             values = pc.list_flatten(arr)
             if len(values):
                 parents = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False)
                 if len(parents) != len(values):
-                    return valid.copy()
-                child_bad = self.items.check(values)
-                bad[parents[child_bad]] = True
-        return bad & valid
+                    out[valid] = MAYBE
+                    return out
+                child = self.items.check(values)
+                flagged = child > 0
+                np.maximum.at(out, parents[flagged], child[flagged])
+        out[~valid] = 0
+        return out
 
     def _check_object(self, arr: pa.StructArray, valid: np.ndarray) -> np.ndarray:
         names = [arr.type.field(i).name for i in range(arr.type.num_fields)]
+        out = np.zeros(len(arr), dtype=np.int8)
         if len(set(names)) != len(names):
-            return valid.copy()  # duplicate field names: to_pylist keeps one; let jsonschema judge
-        if not self.required <= set(names):
-            return valid.copy()  # a required property is missing from every row
-        extra = [x for x in names if x not in self.properties]
-        if extra and self.additional is False:
-            return valid.copy()  # an additional property is present in every row
-        bad = np.zeros(len(arr), dtype=bool)
-        children = arr.flatten()  # parent nulls pushed down into children
-        for name, child in zip(names, children):
+            out[valid] = MAYBE  # duplicate field names: to_pylist keeps one; let jsonschema judge
+            return out
+        if not self.required <= set(names) or (self.additional is False and set(names) - set(self.properties)):
+            out[valid] = BAD  # a required property is missing from, or a forbidden one present in, every row
+            return out
+        for name, child in zip(names, arr.flatten()):  # flatten pushes parent nulls down into children
             node = self.properties.get(name)
             if node is None:
                 node = self.additional if isinstance(self.additional, _Node) else None
             if node is not None:
-                bad |= node.check(child)
-        return bad & valid
+                np.maximum(out, node.check(child), out=out)
+        out[~valid] = 0
+        return out
+
+    def column_masks(self, batch: pa.RecordBatch) -> dict[str, np.ndarray]:
+        """For a top-level object schema: one mask per column (and per missing required column), so callers can
+        tell which column makes a row invalid. Otherwise one mask named "(row)"."""
+        n = batch.num_rows
+        names = batch.schema.names
+        plain = (not (self.flag_all or self.always_bad or self.has_enum)  # (rows are never null)
+                 and isinstance(self.schema, dict) and (self.types is None or "object" in self.types)
+                 and len(set(names)) == len(names))
+        if not plain:
+            return {"(row)": self.check(batch.to_struct_array())}
+        masks: dict[str, np.ndarray] = {}
+        for name in sorted(self.required - set(names)):
+            masks[name] = np.full(n, BAD, dtype=np.int8)
+        for name, column in zip(names, batch.columns):
+            node = self.properties.get(name)
+            if node is None:
+                if self.additional is False:
+                    masks[name] = np.full(n, BAD, dtype=np.int8)
+                    continue
+                node = self.additional if isinstance(self.additional, _Node) else None
+            if node is not None:
+                masks[name] = node.check(column)
+        return masks
 
 
 def _json_equal(a: Any, b: Any) -> bool:
@@ -429,12 +475,20 @@ def _json_equal(a: Any, b: Any) -> bool:
     return equal(a, b)
 
 
+@dataclass
+class BatchResult:
+    invalid: np.ndarray  # row indices jsonschema rejects (exactly)
+    errors: list[tuple[int, ValidationError]]  # jsonschema's errors for the rows chosen for messages
+    unreported: dict[str, int]  # per column: invalid rows beyond the message cap, not given to jsonschema
+
+
 class RowValidator:
     """Validates Arrow record batches against a JSON Schema with jsonschema's verdicts, fast.
 
-    `suspects(batch)` gives the rows the compiled checker flags (a superset of the invalid rows);
-    `errors(batch)` yields (row, ValidationError) for the invalid ones, using Draft202012Validator on the
-    suspects only."""
+    The compiled checker marks each row OK, BAD (certainly invalid) or MAYBE. BAD is exact: a BAD row is one
+    jsonschema rejects (the differential tests hold it to that). MAYBE rows (a keyword or Arrow type the compiler
+    does not decide) always go to Draft202012Validator. BAD rows go to it only for their messages, so a column
+    that is wrong in every row of a large release costs `max_rows_per_column` jsonschema calls, not millions."""
 
     def __init__(self, schema: dict[str, Any], allow_fallback: bool = True):
         Draft202012Validator.check_schema(schema)
@@ -442,29 +496,72 @@ class RowValidator:
         self.fallbacks: list[Fallback] = []
         self._root = _Node("", schema, self.fallbacks, allow_fallback)
         self.validator = Draft202012Validator(schema)
+        self.disagreements = 0  # BAD rows jsonschema accepted: a compiler bug; must stay 0
+
+    @staticmethod
+    def _batch(batch: pa.RecordBatch | pa.Table) -> pa.RecordBatch:
+        if isinstance(batch, pa.Table):
+            return batch.combine_chunks().to_batches()[0] if batch.num_rows else pa.RecordBatch.from_pylist(
+                [], batch.schema)
+        return batch
+
+    def marks(self, batch: pa.RecordBatch | pa.Table) -> np.ndarray:
+        """OK/MAYBE/BAD per row."""
+        batch = self._batch(batch)
+        out = np.zeros(batch.num_rows, dtype=np.int8)
+        for mask in self._root.column_masks(batch).values():
+            np.maximum(out, mask, out=out)
+        return out
 
     def suspects(self, batch: pa.RecordBatch | pa.Table) -> np.ndarray:
-        """Indices of the rows that may be invalid."""
-        if isinstance(batch, pa.Table):
-            batch = batch.combine_chunks().to_batches()[0] if batch.num_rows else pa.RecordBatch.from_pylist([], batch.schema)
-        return np.flatnonzero(self._root.check(batch.to_struct_array()))
+        """Indices of the rows the compiled checker does not pass (BAD or MAYBE)."""
+        return np.flatnonzero(self.marks(batch))
+
+    def _errors_of(self, batch: pa.RecordBatch, idx: list[int]) -> dict[int, list[ValidationError]]:
+        if not idx:
+            return {}
+        rows = batch.take(pa.array(idx, pa.int64())).to_pylist()
+        key = lambda e: list(map(str, e.absolute_path))  # noqa: E731
+        return {i: sorted(self.validator.iter_errors(row), key=key) for i, row in zip(idx, rows)}
+
+    def validate_batch(self, batch: pa.RecordBatch | pa.Table, max_rows_per_column: int | None = None) -> BatchResult:
+        batch = self._batch(batch)
+        masks = self._root.column_masks(batch)
+        combined = np.zeros(batch.num_rows, dtype=np.int8)
+        for mask in masks.values():
+            np.maximum(combined, mask, out=combined)
+        maybe = np.flatnonzero(combined == MAYBE).tolist()
+        certain = np.flatnonzero(combined == BAD)
+        if max_rows_per_column is None:
+            chosen = set(certain.tolist())
+        else:
+            chosen = set()
+            for mask in masks.values():
+                chosen.update(np.flatnonzero(mask == BAD)[:max_rows_per_column].tolist())
+        found = self._errors_of(batch, sorted(set(maybe) | chosen))
+        invalid = set(certain.tolist()) | {i for i in maybe if found[i]}
+        for i in chosen:
+            if not found[i]:
+                self.disagreements += 1
+                invalid.discard(i)
+        errors = [(i, e) for i in sorted(found) for e in found[i]]
+        unreported = {}
+        if max_rows_per_column is not None:
+            shown = np.zeros(batch.num_rows, dtype=bool)
+            shown[sorted(chosen)] = True
+            for name, mask in masks.items():
+                hidden = int(np.count_nonzero((mask == BAD) & ~shown))
+                if hidden:
+                    unreported[name] = hidden
+        return BatchResult(np.array(sorted(invalid), dtype=np.int64), errors, unreported)
 
     def errors(self, batch: pa.RecordBatch | pa.Table) -> Iterator[tuple[int, ValidationError]]:
-        idx = self.suspects(batch)
-        if not len(idx):
-            return
-        rows = batch.take(pa.array(idx, pa.int64())).to_pylist()
-        for i, row in zip(idx.tolist(), rows):
-            for error in sorted(self.validator.iter_errors(row), key=lambda e: list(map(str, e.absolute_path))):
-                yield i, error
+        """(row, error) for every invalid row."""
+        yield from self.validate_batch(batch).errors
 
     def invalid_rows(self, batch: pa.RecordBatch | pa.Table) -> list[int]:
         """Row indices jsonschema rejects (computed the fast way)."""
-        idx = self.suspects(batch)
-        if not len(idx):
-            return []
-        rows = batch.take(pa.array(idx, pa.int64())).to_pylist()
-        return [i for i, row in zip(idx.tolist(), rows) if not self.validator.is_valid(row)]
+        return self.validate_batch(batch, max_rows_per_column=0).invalid.tolist()
 
 
 def error_field(error: ValidationError) -> str:
