@@ -16,3 +16,7 @@ class InputError(DatasetBuilderError):
 
 class ReleaseExistsError(DatasetBuilderError):
     """The version is already released and the new build differs from it."""
+
+
+class ReleaseDiffersError(DatasetBuilderError):
+    """`build --check`: the rebuilt release is not byte-identical to the committed one."""

@@ -1,20 +1,45 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from release_fixture import write_release
-
 REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture
+def seed_project(tmp_path: Path) -> Path:
+    """A copy of the seed dataset's config and raw inputs, with no release built yet."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    shutil.copy(REPO / "dataset.toml", tmp_path / "dataset.toml")
+    for extra in ("datasheet.yaml",):
+        if (REPO / extra).exists():
+            shutil.copy(REPO / extra, tmp_path / extra)
+    return tmp_path
+
+
+def write_config(folder: Path, inputs: str, extra: str = "", split: str = "train = 0.8\nvalidation = 0.1\ntest = 0.1") -> Path:
+    """A minimal valid config over the given [[inputs]] tables."""
+    path = folder / "dataset.toml"
+    path.write_text(
+        f'name = "demo"\nversion = "1.0.0"\ndescription = "demo"\nlicense = "cc-by-4.0"\nlanguage = ["zh"]\n'
+        f"{extra}\n{inputs}\n[split]\n{split}\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 @pytest.fixture
 def release(tmp_path: Path) -> tuple[Path, Path]:
-    """(config path, release dir) of a freshly written small release."""
+    """(config path, release dir) of a small hand-made release whose every figure is known."""
+    from tests.release_fixture import write_release
+
     return write_release(tmp_path)
 
 
 @pytest.fixture
 def seed_answers() -> Path:
+    """The seed dataset's datasheet answers."""
     return REPO / "datasheet.yaml"

@@ -21,7 +21,7 @@ from dataset_builder.datasheet import (
 )
 from dataset_builder.datasheet.facts import length_histogram
 from dataset_builder.schema import load_schema
-from release_fixture import DUPLICATES, REJECTED, kept_documents
+from tests.release_fixture import DUPLICATES, REJECTED, kept_documents
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = ("DATASHEET.md", "croissant.json", "plots/length_histogram.svg", "plots/documents_per_year.svg",
@@ -212,7 +212,7 @@ def test_plots_are_svg_shown_inline_and_removed_when_stale(release, seed_answers
 
 
 def test_two_renders_are_byte_identical(tmp_path, seed_answers):
-    from release_fixture import write_release
+    from tests.release_fixture import write_release
 
     digests = []
     for name in ("a", "b"):

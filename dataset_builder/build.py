@@ -1,0 +1,116 @@
+"""Build a release: config -> pipeline -> release folder, written atomically and never overwritten by accident.
+
+The release is written into a hidden temporary folder beside its final place and renamed into place only when
+complete, so an interrupted or failed build leaves nothing half-written. A released version is immutable:
+rebuilding it is fine when the bytes come out identical, an error when they differ (unless `force`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Config, load_config
+from .errors import ReleaseDiffersError, ReleaseExistsError
+from .pipeline import PipelineResult, run_pipeline
+from .release.writer import write_release
+from .split_assign import SPLITS
+
+
+@dataclass
+class BuildResult:
+    config: Config
+    release_dir: Path
+    status: str  # written | replaced | unchanged | checked
+    manifest: dict[str, Any]
+    pipeline: PipelineResult
+    warnings: list[str] = field(default_factory=list)
+
+
+def tree_differences(new: Path, old: Path) -> list[str]:
+    """Relative paths that differ between two release folders (added, removed or changed)."""
+    def files(root: Path) -> dict[str, Path]:
+        return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+
+    a, b = files(new), files(old)
+    differing = [name for name in sorted(set(a) | set(b)) if name not in a or name not in b]
+    differing += [name for name in sorted(set(a) & set(b)) if a[name].read_bytes() != b[name].read_bytes()]
+    return sorted(differing)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(p) for p in version.split("."))
+    except ValueError:
+        return (-1,)
+
+
+def is_latest(config: Config) -> bool:
+    """Whether this version is the highest released version of the dataset (it then owns the root DATASHEET.md)."""
+    released = [p.name for p in config.release_dir.parent.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    return all(_version_key(config.version) >= _version_key(v) for v in released)
+
+
+def build_release(
+    config_path: str | Path = "dataset.toml",
+    *,
+    force: bool = False,
+    check: bool = False,
+    on_document: Callable[[], None] | None = None,
+) -> BuildResult:
+    config = load_config(config_path)  # a bad config fails here, before any work
+    result = run_pipeline(config, on_document)
+    kept = sum(len(docs) for docs in result.kept.values())
+    warnings = [
+        f"split '{split}' is empty (ratio {config.split.ratios()[split]:g} of {kept} kept documents): it is left out "
+        "of the card so the other splits still load (datasets cannot load a split with no rows)"
+        for split in SPLITS
+        if not result.kept[split]
+    ]
+    final = config.release_dir
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temporary = final.parent / f".{final.name}.tmp-{os.getpid()}"
+    shutil.rmtree(temporary, ignore_errors=True)
+    try:
+        temporary.mkdir()
+        manifest = write_release(config, result, temporary)
+        status = _put_in_place(temporary, final, force=force, check=check)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    root_datasheet = config.root / "DATASHEET.md"
+    if is_latest(config):
+        release_datasheet = (final / "DATASHEET.md").read_bytes()
+        if check:
+            if not root_datasheet.is_file() or root_datasheet.read_bytes() != release_datasheet:
+                raise ReleaseDiffersError(f"{root_datasheet}: stale; it must equal {final / 'DATASHEET.md'} (run a build)")
+        elif not root_datasheet.is_file() or root_datasheet.read_bytes() != release_datasheet:
+            root_datasheet.write_bytes(release_datasheet)
+    return BuildResult(config, final, status, manifest, result, warnings)
+
+
+def _put_in_place(temporary: Path, final: Path, *, force: bool, check: bool) -> str:
+    if not final.exists():
+        if check:
+            raise ReleaseDiffersError(f"{final}: no release to check against (build it first)")
+        os.rename(temporary, final)
+        return "written"
+    differences = tree_differences(temporary, final)
+    if not differences:
+        return "checked" if check else "unchanged"
+    listed = ", ".join(differences[:10]) + (f" and {len(differences) - 10} more" if len(differences) > 10 else "")
+    if check:
+        raise ReleaseDiffersError(f"{final}: the rebuilt release differs from the existing one in: {listed}")
+    if not force:
+        raise ReleaseExistsError(
+            f"{final}: version already released and this build differs ({listed}); "
+            "bump `version` in the config, or pass --force to replace it deliberately"
+        )
+    retired = final.parent / f".{final.name}.old-{os.getpid()}"
+    os.rename(final, retired)
+    os.rename(temporary, final)
+    shutil.rmtree(retired, ignore_errors=True)
+    return "replaced"

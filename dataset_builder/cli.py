@@ -1,0 +1,97 @@
+"""The `dataset-builder` command: a thin layer over the library (dataset_builder.build, ...).
+
+Errors a user can cause are printed as one clear line naming the file, line or row, and field, with a non-zero
+exit; they never show a traceback (set DATASET_BUILDER_DEBUG=1 to see one for an unexpected error).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import DatasetBuilderError
+
+err = Console(stderr=True)
+out = Console()
+
+
+def reports_errors(command):
+    """Turn user-facing errors into a message and exit code 1; anything else into a short internal-error line."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except DatasetBuilderError as exc:
+            for line in str(exc).splitlines():
+                err.print(f"[bold red]error:[/] {line}", highlight=False, markup=True, soft_wrap=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            err.print("[bold red]interrupted[/]: nothing was written")
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last line of defence; a bug, not bad input
+            if os.environ.get("DATASET_BUILDER_DEBUG"):
+                raise
+            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (DATASET_BUILDER_DEBUG=1 shows the traceback)")
+            sys.exit(3)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dataset-builder")
+def main() -> None:
+    """Turn raw web-scraped Chinese text into a clean, versioned, validated Hugging Face dataset."""
+
+
+@main.command()
+@click.option("--config", "config_path", default="dataset.toml", show_default=True, type=click.Path(dir_okay=False),
+              help="The dataset's config file.")
+@click.option("--force", is_flag=True, help="Replace an existing release of this version even if it differs.")
+@click.option("--check", is_flag=True,
+              help="Rebuild in a temporary folder and fail if a single byte differs from the existing release.")
+@reports_errors
+def build(config_path: str, force: bool, check: bool) -> None:
+    """Build the release dist/<name>/<version>/ from the config."""
+    from .build import build_release
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} documents"),
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("reading and cleaning", total=None)
+        result = build_release(config_path, force=force, check=check,
+                               on_document=lambda: progress.advance(task))
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    print_summary(result)
+
+
+def print_summary(result) -> None:
+    counts = result.manifest["counts"]
+    table = Table(title=f"{result.config.name} {result.config.version}", show_header=False, box=None)
+    table.add_row("documents read", str(counts["read"]))
+    for split, n in counts["splits"].items():
+        table.add_row(f"kept in {split}", str(n))
+    for entry in counts["rejected_by_reason"]:
+        table.add_row(f"rejected: {entry['reason']} ({entry['stage']})", str(entry["count"]))
+    table.add_row("rejected in all", str(counts["rejected"]))
+    table.add_row("exact duplicates", str(counts["duplicates"]))
+    table.add_row("bytes written", f"{sum(f['bytes'] for f in result.manifest['files']):,}")
+    out.print(table)
+    verdict = {
+        "written": "written to",
+        "replaced": "replaced (--force)",
+        "unchanged": "already released with identical bytes; nothing changed in",
+        "checked": "rebuilt byte-identically:",
+    }[result.status]
+    out.print(f"{verdict} {result.release_dir}", highlight=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

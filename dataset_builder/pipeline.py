@@ -1,0 +1,113 @@
+"""The whole pipeline in one place: read -> clean -> extract metadata -> quality filter -> exact dedup -> split,
+then the release writer. Each stage is its own module; this file only lists them in order."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cleaning import CleanStage
+from .config import Config
+from .dedup_exact import ExactDeduplicator
+from .document import Document
+from .errors import InputError
+from .extract_metadata import MetadataExtractor
+from .quality_filter import QualityFilter
+from .readers import read_input
+from .split_assign import SPLITS, SplitAssigner
+from .stage import Stage
+
+
+def build_stages(config: Config) -> list[Stage]:
+    """The pipeline, read top to bottom."""
+    return [
+        CleanStage(config.clean),
+        MetadataExtractor(),
+        QualityFilter(config.filter),
+        ExactDeduplicator(),
+        SplitAssigner(config.split),
+    ]
+
+
+@dataclass
+class InputFile:
+    path: str
+    sha256: str
+    bytes: int
+    documents: int = 0
+
+
+@dataclass
+class PipelineResult:
+    documents: list[Document]
+    stages: list[Stage]
+    inputs: list[InputFile] = field(default_factory=list)
+
+    @property
+    def kept(self) -> dict[str, list[Document]]:
+        by_split: dict[str, list[Document]] = {s: [] for s in SPLITS}
+        for doc in self.documents:
+            if doc.rejection is None and doc.duplicate_of is None:
+                by_split[doc.split].append(doc)
+        return by_split
+
+    @property
+    def rejected(self) -> list[Document]:
+        return [d for d in self.documents if d.rejection is not None]
+
+    @property
+    def duplicates(self) -> list[Document]:
+        return [d for d in self.documents if d.rejection is None and d.duplicate_of is not None]
+
+
+def read_all(config: Config) -> Iterator[Document]:
+    """Every input document, in config order; an id seen twice is an input error naming both places."""
+    seen: dict[str, str] = {}
+    for spec in config.inputs:
+        for doc in read_input(config.root, spec):
+            where = doc.origin.describe()
+            if doc.id in seen:
+                raise InputError(f"{where}: field 'id': {doc.id!r} is already used by {seen[doc.id]}")
+            seen[doc.id] = where
+            yield doc
+
+
+def _hash_file(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def input_files(config: Config, documents: Iterable[Document]) -> list[InputFile]:
+    """Each file the build read (data files and metadata sidecars) with its hash and document count."""
+    counts: dict[str, int] = {}
+    for doc in documents:
+        counts[doc.origin.file] = counts.get(doc.origin.file, 0) + 1
+    paths = set(counts) | {spec.metadata for spec in config.inputs if spec.metadata}
+    files = []
+    for path in sorted(paths):
+        sha256, size = _hash_file(config.root / path)
+        files.append(InputFile(path, sha256, size, counts.get(path, 0)))
+    return files
+
+
+def run_pipeline(config: Config, on_document: Callable[[], None] | None = None) -> PipelineResult:
+    stages = build_stages(config)
+
+    def counted(docs: Iterator[Document]) -> Iterator[Document]:
+        for doc in docs:
+            if on_document is not None:
+                on_document()
+            yield doc
+
+    stream: Iterable[Document] = counted(read_all(config))
+    for stage in stages:
+        stream = stage.run(stream)
+    documents = list(stream)
+    return PipelineResult(documents, stages, input_files(config, documents))

@@ -1,0 +1,92 @@
+"""manifest.json: every file with its hash, the counts that prove every input document is accounted for, the
+inputs and config that produced the release, and the versions of everything that shapes its bytes."""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections import Counter
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..config import Config
+from ..pipeline import PipelineResult
+from ..split_assign import SPLITS
+from .parquet_shards import WrittenFile
+
+MANIFEST_VERSION = 1
+# Distributions whose versions can change the bytes of a release.
+_RECORDED_PACKAGES = ("pyarrow", "datasets", "huggingface_hub", "PyYAML", "opencc", "ftfy", "pypinyin", "charset-normalizer")
+
+
+def environment() -> dict[str, str]:
+    env = {"dataset_builder": __version__, "python": platform.python_version()}
+    for name in _RECORDED_PACKAGES:
+        try:
+            env[name] = version(name)
+        except PackageNotFoundError:
+            env[name] = "not installed"
+    return env
+
+
+def counts(result: PipelineResult) -> dict[str, Any]:
+    by_reason = Counter((d.rejection.stage, d.rejection.reason) for d in result.rejected)
+    kept = result.kept
+    return {
+        "read": len(result.documents),
+        "rejected": len(result.rejected),
+        "rejected_by_reason": [
+            {"stage": stage, "reason": reason, "count": n} for (stage, reason), n in sorted(by_reason.items())
+        ],
+        "duplicates": len(result.duplicates),
+        "kept": sum(len(docs) for docs in kept.values()),
+        "splits": {split: len(kept[split]) for split in SPLITS},
+    }
+
+
+def cleaning_totals(result: PipelineResult) -> list[dict[str, Any]]:
+    """Per operator: total changes and number of documents changed, over every document read."""
+    totals: dict[tuple[str, str], list[int]] = {}
+    order: list[tuple[str, str]] = []
+    for doc in result.documents:
+        for edit in doc.edits:
+            key = (edit.operator, edit.unit)
+            if key not in totals:
+                totals[key] = [0, 0]
+                order.append(key)
+            totals[key][0] += edit.count
+            totals[key][1] += 1
+    return [
+        {"operator": op, "unit": unit, "count": totals[(op, unit)][0], "documents": totals[(op, unit)][1]}
+        for op, unit in sorted(order)
+    ]
+
+
+def build_manifest(config: Config, result: PipelineResult, files: list[WrittenFile]) -> dict[str, Any]:
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "name": config.name,
+        "version": config.version,
+        "config": {"file": config.path.name, "sha256": config.sha256},
+        "inputs": [
+            {"path": f.path, "sha256": f.sha256, "bytes": f.bytes, "documents": f.documents} for f in result.inputs
+        ],
+        "counts": counts(result),
+        "files": [
+            {"path": f.path, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows}
+            for f in sorted(files, key=lambda f: f.path)
+        ],
+        "cleaning": cleaning_totals(result),
+        "environment": environment(),
+    }
+
+
+def dump_json(data: Any) -> str:
+    """The one JSON form of release files: sorted keys, 2-space indent, UTF-8, trailing newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_manifest(release_dir: Path, manifest: dict[str, Any]) -> None:
+    (release_dir / "manifest.json").write_text(dump_json(manifest), encoding="utf-8")

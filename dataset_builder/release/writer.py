@@ -1,0 +1,70 @@
+"""Writes a complete release folder from a pipeline result: shards, rejected and duplicates sets, card,
+datasheet and manifest. The caller writes into a temporary folder and renames it into place when complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..config import Config
+from ..pipeline import PipelineResult
+from ..schema import document_arrow_schema
+from .card import render_card
+from .documents import card_body, datasheet_markdown, facts_markdown
+from .manifest import build_manifest, cleaning_totals, counts, write_manifest
+from .parquet_shards import WrittenFile, file_digest, write_sharded
+
+_ORIGIN = pa.struct([("file", pa.string()), ("line", pa.int64()), ("row", pa.int64()), ("encoding", pa.string())])
+REJECTED_SCHEMA = pa.schema(
+    [("id", pa.string()), ("stage", pa.string()), ("reason", pa.string()), ("details", pa.string()),
+     ("origin", _ORIGIN), ("text", pa.string())]
+)
+DUPLICATES_SCHEMA = pa.schema(
+    [("id", pa.string()), ("duplicate_of", pa.string()), ("origin", _ORIGIN), ("text_sha256", pa.string()),
+     ("text", pa.string())]
+)
+
+
+def _write_text(release_dir: Path, name: str, text: str) -> WrittenFile:
+    path = release_dir / name
+    path.write_text(text, encoding="utf-8")
+    sha256, size = file_digest(path)
+    return WrittenFile(name, sha256, size, None)
+
+
+def write_release(config: Config, result: PipelineResult, release_dir: Path) -> dict[str, Any]:
+    """Write every file of the release into `release_dir` (which must be empty) and return the manifest."""
+    written: list[WrittenFile] = []
+    shards: dict[str, list[WrittenFile]] = {}
+    for split, docs in result.kept.items():
+        if not docs:
+            # `datasets` cannot load a split with no rows ("corresponds to no data"), so an empty split is left
+            # out of the files and the card; the manifest still counts it, and the build warns.
+            continue
+        rows = [d.to_row() for d in sorted(docs, key=lambda d: d.id)]
+        shards[split] = write_sharded(rows, document_arrow_schema(), release_dir / "data", split, release_dir)
+        written += shards[split]
+
+    rejected_rows = [
+        {"id": d.id, "stage": d.rejection.stage, "reason": d.rejection.reason, "details": d.rejection.details,
+         "origin": d.origin.to_dict(), "text": d.raw_text}
+        for d in sorted(result.rejected, key=lambda d: d.id)
+    ]
+    written += write_sharded(rejected_rows, REJECTED_SCHEMA, release_dir / "rejected", "rejected", release_dir)
+    duplicate_rows = [
+        {"id": d.id, "duplicate_of": d.duplicate_of, "origin": d.origin.to_dict(), "text_sha256": d.text_sha256,
+         "text": d.text}
+        for d in sorted(result.duplicates, key=lambda d: d.id)
+    ]
+    written += write_sharded(duplicate_rows, DUPLICATES_SCHEMA, release_dir / "duplicates", "duplicates", release_dir)
+
+    tallies, cleaning = counts(result), cleaning_totals(result)
+    facts = facts_markdown(config, result, tallies, cleaning)
+    written.append(_write_text(release_dir, "DATASHEET.md", datasheet_markdown(config, facts)))
+    written.append(_write_text(release_dir, "README.md", render_card(config, shards, card_body(config, facts))))
+
+    manifest = build_manifest(config, result, written)
+    write_manifest(release_dir, manifest)
+    return manifest
