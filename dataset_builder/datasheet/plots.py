@@ -9,8 +9,9 @@ from xml.sax.saxutils import escape
 
 from .facts import ReleaseFacts
 
-WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 36, 72
+WIDTH = 640
+LEFT, RIGHT, TOP = 56, 16, 48
+PLOT_HEIGHT = 212
 BAR = "#4c72b0"
 INK = "#333333"
 GRID = "#dddddd"
@@ -37,12 +38,36 @@ def _ticks(top: int) -> list[int]:
     return list(range(0, top + step, step)) if top else [0, 1]
 
 
+def _text_width(text: str) -> float:
+    """Rough width at 12 px: wide (CJK) characters count double."""
+    return sum(12 if ord(ch) > 0x2E7F else 7 for ch in text)
+
+
+MAX_LABEL = 32
+
+
+def _shorten(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+
+
 def bar_chart(title: str, labels: list[str], values: list[int], x_label: str, y_label: str) -> str:
-    """An SVG bar chart of non-negative integer counts, one bar per label, in the order given."""
+    """An SVG bar chart of non-negative integer counts, one bar per label, in the order given. Labels too
+    wide for their bar are slanted, and the chart grows to make room for them."""
+    labels = [_shorten(label) for label in labels]
     ticks = _ticks(max(values, default=0))
     y_max = ticks[-1] or 1
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    widest = max((_text_width(label) for label in labels), default=0)
+    slanted = widest > (WIDTH - LEFT - RIGHT) / max(len(labels), 1) * 0.95
+    # A slanted label reaches left of its bar by cos(30°) of its width: move the plot right to keep it in view.
+    left = max(LEFT, int(widest * 0.87) - 20) if slanted else LEFT
+    plot_w, plot_h = WIDTH - left - RIGHT, PLOT_HEIGHT
     slot = plot_w / max(len(labels), 1)
+    if slanted:
+        left = max(LEFT, int(widest * 0.87 - slot / 2) + 8)
+        plot_w = WIDTH - left - RIGHT
+        slot = plot_w / max(len(labels), 1)
+    BOTTOM = (int(widest * 0.5) + 24 if slanted else 24) + 36
+    HEIGHT = TOP + plot_h + BOTTOM
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" font-family="sans-serif" font-size="12" fill="{INK}">',
@@ -52,21 +77,26 @@ def bar_chart(title: str, labels: list[str], values: list[int], x_label: str, y_
     ]
     for tick in ticks:
         y = TOP + plot_h - plot_h * tick / y_max
-        out.append(f'<line x1="{LEFT}" y1="{_num(y)}" x2="{WIDTH - RIGHT}" y2="{_num(y)}" stroke="{GRID}"/>')
-        out.append(f'<text x="{LEFT - 6}" y="{_num(y + 4)}" text-anchor="end">{tick}</text>')
+        out.append(f'<line x1="{left}" y1="{_num(y)}" x2="{WIDTH - RIGHT}" y2="{_num(y)}" stroke="{GRID}"/>')
+        out.append(f'<text x="{left - 6}" y="{_num(y + 4)}" text-anchor="end">{tick}</text>')
     for i, (label, value) in enumerate(zip(labels, values)):
         h = plot_h * value / y_max
-        x = LEFT + i * slot + slot * 0.1
+        x = left + i * slot + slot * 0.1
         out.append(
             f'<rect x="{_num(x)}" y="{_num(TOP + plot_h - h)}" width="{_num(slot * 0.8)}" height="{_num(h)}" '
             f'fill="{BAR}"><title>{escape(label)}: {value}</title></rect>'
         )
-        cx = LEFT + i * slot + slot / 2
-        out.append(f'<text x="{_num(cx)}" y="{_num(TOP + plot_h + 16)}" text-anchor="middle">{escape(label)}</text>')
+        cx = left + i * slot + slot / 2
+        if slanted:
+            ly = TOP + plot_h + 14
+            out.append(f'<text x="{_num(cx)}" y="{_num(ly)}" text-anchor="end" '
+                       f'transform="rotate(-30 {_num(cx)} {_num(ly)})">{escape(label)}</text>')
+        else:
+            out.append(f'<text x="{_num(cx)}" y="{_num(TOP + plot_h + 16)}" text-anchor="middle">{escape(label)}</text>')
         if value:
             out.append(f'<text x="{_num(cx)}" y="{_num(TOP + plot_h - h - 4)}" text-anchor="middle">{value}</text>')
-    out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="{INK}"/>')
-    out.append(f'<text x="{LEFT + plot_w // 2}" y="{HEIGHT - 28}" text-anchor="middle">{escape(x_label)}</text>')
+    out.append(f'<line x1="{left}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="{INK}"/>')
+    out.append(f'<text x="{left + plot_w // 2}" y="{HEIGHT - 12}" text-anchor="middle">{escape(x_label)}</text>')
     out.append(
         f'<text x="14" y="{TOP + plot_h // 2}" text-anchor="middle" '
         f'transform="rotate(-90 14 {TOP + plot_h // 2})">{escape(y_label)}</text>'
