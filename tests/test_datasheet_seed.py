@@ -81,3 +81,35 @@ def test_seed_card_body_carries_the_answers(seed_release, seed_project):
         assert " ".join(answers.get(*key).split()) in " ".join(body.split())
     facts = compute_facts(result.release_dir)
     assert f"**{facts.kept}**" in body
+
+
+def test_document_release_regenerates_an_existing_release_without_rebuilding(seed_project):
+    """What `dataset-builder datasheet PATH` does: from the Parquet files and manifest alone, the documents
+    come back byte for byte, the card keeps its YAML and gets the body, and the manifest lists them."""
+    from dataset_builder.datasheet import document_release, root_datasheet
+
+    result = build_release(seed_project / "dataset.toml")
+    release = result.release_dir
+    front_matter = (release / "README.md").read_text("utf-8").split("\n---\n", 1)[0]
+    assert document_release(release, result.config, strict=True) == []
+    first = {p.relative_to(release).as_posix(): p.read_bytes() for p in sorted(release.rglob("*")) if p.is_file()}
+    card = first["README.md"].decode("utf-8")
+    assert card.split("\n---\n", 1)[0] == front_matter
+    assert "## Dataset Card Contact" in card and "## Bias, Risks, and Limitations" in card
+
+    for name in ("DATASHEET.md", "croissant.json"):
+        (release / name).write_text("stale", encoding="utf-8")
+    (release / "README.md").write_text(front_matter + "\n---\n\nstale body\n", encoding="utf-8")
+    for svg in (release / "plots").glob("*.svg"):
+        svg.unlink()
+    document_release(release, result.config)
+    again = {p.relative_to(release).as_posix(): p.read_bytes() for p in sorted(release.rglob("*")) if p.is_file()}
+    assert again == first
+
+    manifest = json.loads(first["manifest.json"])
+    assert {f["path"] for f in manifest["files"]} == set(first) - {"manifest.json"}
+    assert all(f["sha256"] == hashlib.sha256(first[f["path"]]).hexdigest() for f in manifest["files"])
+
+    root = root_datasheet(release, result.config)
+    assert "](dist/zh-web-seeds/0.1.0/plots/length_histogram.svg)" in root
+    assert root.replace("dist/zh-web-seeds/0.1.0/plots/", "plots/") == first["DATASHEET.md"].decode("utf-8")

@@ -99,3 +99,64 @@ def write_documents(release_dir: Path, config: Config, answers_path: Path, stric
     if refresh_manifest and (release_dir / MANIFEST).is_file():
         refresh_manifest_files(release_dir)
     return warnings
+
+
+README = "README.md"
+ANSWERS = "datasheet.yaml"
+
+
+def default_answers_path(config: Config) -> Path:
+    """datasheet.yaml beside the config file."""
+    return config.root / ANSWERS
+
+
+def card_with_body(card_text: str, body: str) -> str:
+    """A card (README.md text) with its YAML front matter kept byte for byte and its body replaced, in the
+    form the build writes: `---\\n<yaml>\\n---\\n\\n<body>\\n`."""
+    if not card_text.startswith("---\n") or "\n---\n" not in card_text[3:]:
+        raise DatasheetError("README.md: no YAML front matter (--- ... ---) to keep")
+    end = card_text.index("\n---\n", 3) + len("\n---\n")
+    return f"{card_text[:end]}\n{body.strip()}\n"
+
+
+def write_card_body(release_dir: Path, config: Config, answers_path: Path) -> None:
+    """Replace the body of the release's README.md by the card body rendered from the answers and the
+    release's files; the YAML front matter (the build's) is kept as it is."""
+    from .answers import load_answers
+    from .render import render_card_body
+
+    release_dir = Path(release_dir)
+    path = release_dir / README
+    try:
+        current = path.read_text("utf-8")
+    except OSError as exc:
+        raise DatasheetError(f"{path}: cannot read the card: {exc.strerror or exc}") from None
+    facts = compute_facts(release_dir)
+    body = render_card_body(config, load_answers(answers_path), facts, make_plots(facts))
+    _write(path, card_with_body(current, body))
+
+
+def document_release(release_dir: Path, config: Config, answers_path: Path | None = None,
+                     strict: bool = False) -> list[str]:
+    """Everything `dataset-builder datasheet PATH` does, and the last step of a build: write DATASHEET.md,
+    plots/*.svg and croissant.json, put the card body under README.md's front matter (when there is a
+    README.md), then rewrite manifest.json's file list. Returns the warnings (raised under `strict`)."""
+    answers_path = Path(answers_path) if answers_path is not None else default_answers_path(config)
+    warnings = write_documents(release_dir, config, answers_path, strict=strict, refresh_manifest=False)
+    if (Path(release_dir) / README).is_file():
+        write_card_body(release_dir, config, answers_path)
+    if (Path(release_dir) / MANIFEST).is_file():
+        refresh_manifest_files(release_dir)
+    return warnings
+
+
+def root_datasheet(release_dir: Path, config: Config, answers_path: Path | None = None) -> str:
+    """DATASHEET.md of a release as the repository root shows it: the same text, with plot links pointing
+    into the release folder so the figures display from the root too."""
+    from .answers import load_answers
+
+    release_dir = Path(release_dir)
+    answers_path = Path(answers_path) if answers_path is not None else default_answers_path(config)
+    facts = compute_facts(release_dir)
+    prefix = os.path.relpath(release_dir.resolve(), config.root.resolve()).replace(os.sep, "/") + "/"
+    return render_datasheet(config, load_answers(answers_path), facts, make_plots(facts), asset_prefix=prefix)
