@@ -330,3 +330,51 @@ def test_croissant_records_are_the_parquet_rows(release, seed_answers):
         for row in pq.read_table(path, columns=["id", "num_chars"]).to_pylist()
     )
     assert got == expected
+
+
+# --- edge cases ------------------------------------------------------------------------------------------
+
+def test_release_with_no_kept_document(release, seed_answers):
+    config_path, release_dir = release
+    shutil.rmtree(release_dir / "data")
+    manifest = json.loads((release_dir / "manifest.json").read_text("utf-8"))
+    manifest["counts"].update(kept=0, splits={"train": 0, "validation": 0, "test": 0})
+    manifest["files"] = [f for f in manifest["files"] if not f["path"].startswith("data/")]
+    (release_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    warnings, text = _write(release, seed_answers)
+    assert warnings == []
+    assert "No documents are kept, so there is no length distribution." in text
+    assert "No kept page states a publication date." in text
+    assert not (release_dir / "plots" / "length_histogram.svg").exists()
+    assert (release_dir / "plots" / "removals_per_reason.svg").exists()
+    data = json.loads((release_dir / "croissant.json").read_text("utf-8"))
+    assert [d["@type"] for d in data["distribution"]] == ["cr:FileSet"]
+
+
+def test_release_without_manifest_is_an_error(release, seed_answers):
+    _, release_dir = release
+    (release_dir / "manifest.json").unlink()
+    with pytest.raises(DatasheetError, match="manifest.json: cannot read the release manifest"):
+        _write(release, seed_answers)
+
+
+def test_about_key_left_out_warns_but_explicit_null_does_not(release, seed_answers, tmp_path):
+    data = yaml.safe_load(seed_answers.read_text("utf-8"))
+    assert data["about"]["url"] is None  # the seed says deliberately that there is no URL yet
+    del data["about"]["date_published"]
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    warnings, _ = _write(release, path)
+    assert [w.split(": ")[1] for w in warnings] == ["about.date_published"]
+    croissant = json.loads((release[1] / "croissant.json").read_text("utf-8"))
+    assert "datePublished" not in croissant
+    assert croissant["url"] == "https://example.org/fixture-news"  # the config's homepage
+
+
+def test_card_with_body_keeps_the_front_matter_byte_for_byte():
+    from dataset_builder.datasheet import card_with_body
+
+    card = "---\nlicense: unknown\nconfigs:\n- config_name: default\n---\n\n# old body\n\n---\nrule\n"
+    assert card_with_body(card, "# new\n\nbody\n") == "---\nlicense: unknown\nconfigs:\n- config_name: default\n---\n\n# new\n\nbody\n"
+    with pytest.raises(DatasheetError):
+        card_with_body("# no front matter\n", "x")

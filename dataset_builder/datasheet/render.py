@@ -244,7 +244,7 @@ def render_datasheet(config: Config, answers: Answers, facts: ReleaseFacts, plot
         f"answers are the maintainer's (`datasheet.yaml`); the figures marked *Computed from the release* are "
         f"computed by dataset-builder {__version__} from this release's files, not typed by hand. An unanswered "
         f"question shows {MISSING}.",
-        table(("", ""), [
+        table(("release", ""), [
             ("name", f"`{facts.name}`"), ("version", facts.version), ("licence", f"`{config.license}`"),
             ("language(s)", ", ".join(config.language)),
             ("documents kept", _n(facts.kept)), ("characters kept", _n(facts.characters)),
