@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from dataset_builder.build import build_release
 from dataset_builder.datasheet import MISSING, card_body, compute_facts, load_answers, questions, write_documents
 from dataset_builder.split_assign import SPLITS
-from tests.test_datasheet import DOCS, _mlcroissant, _table_after
+from tests.test_datasheet import DOCS, REPO, _mlcroissant, _table_after
 
 
 @pytest.fixture
@@ -113,3 +114,26 @@ def test_document_release_regenerates_an_existing_release_without_rebuilding(see
     root = root_datasheet(release, result.config)
     assert "](dist/zh-web-seeds/0.1.0/plots/length_histogram.svg)" in root
     assert root.replace("dist/zh-web-seeds/0.1.0/plots/", "plots/") == first["DATASHEET.md"].decode("utf-8")
+
+
+def _committed_seed_release() -> Path:
+    from dataset_builder.config import load_config
+
+    return load_config(REPO / "dataset.toml").release_dir
+
+
+@pytest.mark.skipif(not (_committed_seed_release() / "croissant.json").exists(),
+                    reason="the committed seed release has no datasheet documents yet (build not wired)")
+def test_committed_seed_release_documents_are_fresh(tmp_path):
+    """CI fails when the committed seed release's documents are stale (datasheet.yaml, the renderer or the
+    data changed without regenerating them)."""
+    from dataset_builder.config import load_config
+    from dataset_builder.datasheet import document_release
+
+    copy = tmp_path / "release"
+    shutil.copytree(_committed_seed_release(), copy)
+    document_release(copy, load_config(REPO / "dataset.toml"), REPO / "datasheet.yaml", strict=True)
+    committed = _committed_seed_release()
+    for path in sorted(p for p in copy.rglob("*") if p.is_file()):
+        rel = path.relative_to(copy)
+        assert path.read_bytes() == (committed / rel).read_bytes(), f"{rel} is stale: run dataset-builder datasheet"
