@@ -378,3 +378,11 @@ def test_card_with_body_keeps_the_front_matter_byte_for_byte():
     assert card_with_body(card, "# new\n\nbody\n") == "---\nlicense: unknown\nconfigs:\n- config_name: default\n---\n\n# new\n\nbody\n"
     with pytest.raises(DatasheetError):
         card_with_body("# no front matter\n", "x")
+
+
+def test_no_answers_file_gives_one_warning_and_marked_documents(release, tmp_path):
+    warnings, text = _write(release, tmp_path / "absent.yaml")
+    assert len(warnings) == 1 and "not found; all 57 questions" in warnings[0]
+    assert text.count(MISSING) == 1 + 57
+    with pytest.raises(DatasheetError, match="not found"):
+        _write(release, tmp_path / "absent.yaml", strict=True)

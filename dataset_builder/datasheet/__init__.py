@@ -15,7 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import Config
-from .answers import MISSING, Answers, DatasheetError, load_answers, missing_answer_warnings, questions
+from .answers import (
+    MISSING, Answers, DatasheetError, load_answers, load_answers_or_none, missing_answer_warnings, questions,
+)
 from .croissant import build_croissant
 from .documents import (
     card_with_body, default_answers_path, document_release, refresh_manifest_files, release_files, root_datasheet,
@@ -29,7 +31,7 @@ from .render import render_datasheet
 __all__ = [
     "card_with_body", "default_answers_path", "document_release", "root_datasheet", "write_card_body",
     "MISSING", "Answers", "DatasheetError", "ReleaseFacts", "build_croissant", "card_body", "compute_facts",
-    "load_answers", "missing_answer_warnings", "plots", "questions", "refresh_manifest_files", "release_files",
+    "load_answers", "load_answers_or_none", "missing_answer_warnings", "plots", "questions", "refresh_manifest_files", "release_files",
     "render_card_body", "render_datasheet", "write_documents",
 ]
 
@@ -42,4 +44,4 @@ def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, figu
 def card_body(release_dir: Path, config: Config, answers_path: Path) -> str:
     """The card body of the release in `release_dir`, computed from its files: what the build puts under
     the YAML it generates."""
-    return render_card_body(config, load_answers(answers_path), compute_facts(Path(release_dir)))
+    return render_card_body(config, load_answers_or_none(answers_path)[0], compute_facts(Path(release_dir)))

@@ -171,6 +171,20 @@ def load_answers(path: str | Path) -> Answers:
     return Answers(path, data)
 
 
+def load_answers_or_none(path: str | Path) -> tuple[Answers, list[str]]:
+    """The answers and their warnings; a missing file gives empty answers and one warning (not one per
+    question), so a project without datasheet.yaml still gets complete, clearly marked documents."""
+    path = Path(path)
+    if not path.exists():
+        count = sum(len(s.questions) for s in questions())
+        return Answers(path, {}), [
+            f"{path}: not found; all {count} questions of Datasheets for Datasets show {MISSING} "
+            "(schema/datasheet.schema.json lists them; the seed dataset's datasheet.yaml is an example)"
+        ]
+    answers = load_answers(path)
+    return answers, missing_answer_warnings(answers)
+
+
 def missing_answer_warnings(answers: Answers) -> list[str]:
     where = answers.path if answers.path is not None else "datasheet answers"
     return [f"{where}: {key}: no answer; shown as {MISSING}" for key in answers.missing()]

@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from ..config import Config
-from .answers import DatasheetError, load_answers, missing_answer_warnings
+from .answers import DatasheetError, load_answers_or_none
 from .croissant import build_croissant, dump_croissant
 from .facts import compute_facts
 from .plots import plots as make_plots
@@ -77,9 +77,9 @@ def write_documents(release_dir: Path, config: Config, answers_path: Path, stric
     Returns the warnings: unanswered questions, and disagreements between the data and the manifest.
     With `strict`, any warning is raised as a DatasheetError instead, before anything is written."""
     release_dir = Path(release_dir)
-    answers = load_answers(answers_path)
+    answers, warnings = load_answers_or_none(answers_path)
     facts = compute_facts(release_dir)
-    warnings = missing_answer_warnings(answers) + facts.warnings
+    warnings = warnings + facts.warnings
     if strict and warnings:
         raise DatasheetError("\n".join(["--strict: the datasheet is incomplete or wrong:"] + warnings))
 
@@ -122,7 +122,6 @@ def card_with_body(card_text: str, body: str) -> str:
 def write_card_body(release_dir: Path, config: Config, answers_path: Path) -> None:
     """Replace the body of the release's README.md by the card body rendered from the answers and the
     release's files; the YAML front matter (the build's) is kept as it is."""
-    from .answers import load_answers
     from .render import render_card_body
 
     release_dir = Path(release_dir)
@@ -132,7 +131,7 @@ def write_card_body(release_dir: Path, config: Config, answers_path: Path) -> No
     except OSError as exc:
         raise DatasheetError(f"{path}: cannot read the card: {exc.strerror or exc}") from None
     facts = compute_facts(release_dir)
-    body = render_card_body(config, load_answers(answers_path), facts, make_plots(facts))
+    body = render_card_body(config, load_answers_or_none(answers_path)[0], facts, make_plots(facts))
     _write(path, card_with_body(current, body))
 
 
@@ -153,10 +152,8 @@ def document_release(release_dir: Path, config: Config, answers_path: Path | Non
 def root_datasheet(release_dir: Path, config: Config, answers_path: Path | None = None) -> str:
     """DATASHEET.md of a release as the repository root shows it: the same text, with plot links pointing
     into the release folder so the figures display from the root too."""
-    from .answers import load_answers
-
     release_dir = Path(release_dir)
     answers_path = Path(answers_path) if answers_path is not None else default_answers_path(config)
     facts = compute_facts(release_dir)
     prefix = os.path.relpath(release_dir.resolve(), config.root.resolve()).replace(os.sep, "/") + "/"
-    return render_datasheet(config, load_answers(answers_path), facts, make_plots(facts), asset_prefix=prefix)
+    return render_datasheet(config, load_answers_or_none(answers_path)[0], facts, make_plots(facts), asset_prefix=prefix)
