@@ -13,6 +13,7 @@ from .. import __version__
 from ..config import Config
 from ..schema import load_schema
 from .answers import MISSING, Answers, questions
+from .croissant import plain_citation
 from .facts import UNKNOWN, ReleaseFacts
 from .plots import Plot
 
@@ -350,7 +351,8 @@ def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, plot
         _joined(a, [("uses", "impact_future_uses")]),
         "## Citation",
         f"```bibtex\n{citation.strip()}\n```" if citation else (
-            "There is no publication to cite." if "citation" in (a.data.get("about") or {}) else MISSING),
+            ("There is no publication to cite." if "citation" in (a.data.get("about") or {}) else MISSING)
+            + f" To cite this release:\n\n> {plain_citation(config, a, facts)}"),
         "## Glossary",
         a.about("glossary") or MISSING,
         "## More Information",
