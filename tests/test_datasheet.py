@@ -386,3 +386,48 @@ def test_no_answers_file_gives_one_warning_and_marked_documents(release, tmp_pat
     assert text.count(MISSING) == 1 + 57
     with pytest.raises(DatasheetError, match="not found"):
         _write(release, tmp_path / "absent.yaml", strict=True)
+
+
+# --- properties ------------------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.lists(st.integers(min_value=1, max_value=10**7), min_size=1, max_size=200))
+def test_histogram_of_any_lengths(values):
+    bins = length_histogram(values)
+    assert sum(b.count for b in bins) == len(values)
+    assert bins[0].low <= min(values) < bins[0].high and bins[-1].low <= max(values) < bins[-1].high
+    assert len({b.high - b.low for b in bins}) == 1
+    assert all(a.high == b.low for a, b in zip(bins, bins[1:]))
+    assert len(bins) <= 11
+
+
+@settings(max_examples=50)
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=60).filter(lambda s: "\x00" not in s),
+                          st.integers(min_value=0, max_value=10**6)), max_size=12))
+def test_bar_chart_is_well_formed_svg_for_any_labels(bars):
+    import xml.etree.ElementTree as ET
+
+    from dataset_builder.datasheet.plots import bar_chart
+
+    labels = ["".join(ch for ch in label if ch.isprintable()) or "?" for label, _ in bars]
+    svg = bar_chart("Title & <stuff>", labels, [n for _, n in bars], "x", "y")
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert svg == bar_chart("Title & <stuff>", labels, [n for _, n in bars], "x", "y")
+
+
+def test_creators_with_url_and_email_reach_croissant(release, seed_answers, tmp_path):
+    data = yaml.safe_load(seed_answers.read_text("utf-8"))
+    data["about"]["creators"] = [{"name": "A Team", "url": "https://example.org/a", "email": "a@example.org"},
+                                 {"name": "B"}]
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _write(release, path)
+    croissant = json.loads((release[1] / "croissant.json").read_text("utf-8"))
+    assert croissant["creator"] == [
+        {"@type": "sc:Organization", "name": "A Team", "email": "a@example.org", "url": "https://example.org/a"},
+        {"@type": "sc:Organization", "name": "B"},
+    ]
