@@ -92,16 +92,15 @@ def build_croissant(release_dir: Path, config: Config, answers: Answers, facts: 
     import mlcroissant as mlc  # imported lazily: slow to import, and only needed here
 
     release_dir = Path(release_dir)
-    by_path = {f["path"]: f for f in facts.manifest.get("files", [])}
     distribution: list[Any] = []
     for split in facts.splits:
         for rel in split.files:
+            # Hashed from the file itself, not copied from the manifest: croissant.json must describe the
+            # bytes that are there (a disagreement with the manifest is reported by compute_facts).
             path = release_dir / rel
-            entry = by_path.get(rel) or {}
-            size = entry.get("bytes", path.stat().st_size)
             distribution.append(mlc.FileObject(
                 id=rel, name=rel, content_url=rel, encoding_formats=[PARQUET],
-                sha256=entry.get("sha256") or _sha256(path), content_size=f"{size} B",
+                sha256=_sha256(path), content_size=f"{path.stat().st_size} B",
                 description=f"Shard of the {split.name} split.",
             ))
     distribution.append(mlc.FileSet(
