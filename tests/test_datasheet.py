@@ -431,3 +431,12 @@ def test_creators_with_url_and_email_reach_croissant(release, seed_answers, tmp_
         {"@type": "sc:Organization", "name": "A Team", "email": "a@example.org", "url": "https://example.org/a"},
         {"@type": "sc:Organization", "name": "B"},
     ]
+
+
+def test_config_other_than_the_release_one_is_reported(release, seed_answers):
+    config_path, _ = release
+    config_path.write_text(config_path.read_text("utf-8").replace("A made-up release", "An edited release"), "utf-8")
+    warnings, text = _write(release, seed_answers)
+    assert len(warnings) == 1 and "not the config" in warnings[0] and "manifest.json records" in warnings[0]
+    with pytest.raises(DatasheetError, match="not the config"):
+        _write(release, seed_answers, strict=True)

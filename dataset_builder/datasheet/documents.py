@@ -69,6 +69,18 @@ def refresh_manifest_files(release_dir: Path) -> dict[str, Any]:
     return manifest
 
 
+def config_warnings(config: Config, manifest: dict[str, Any], release_dir: Path) -> list[str]:
+    """The description, licence and split ratios printed come from `config`: say so when it is not the
+    config the release was built from."""
+    recorded = (manifest.get("config") or {}).get("sha256")
+    if recorded and recorded != config.sha256:
+        return [
+            f"{config.path}: not the config {release_dir / MANIFEST} records (sha256 {recorded[:12]}…, this file "
+            f"{config.sha256[:12]}…); the description, licence and split ratios in the documents come from this file"
+        ]
+    return []
+
+
 def write_documents(release_dir: Path, config: Config, answers_path: Path, strict: bool = False,
                     refresh_manifest: bool = True) -> list[str]:
     """Write DATASHEET.md, plots/*.svg and croissant.json into `release_dir` from its Parquet files and
@@ -79,7 +91,7 @@ def write_documents(release_dir: Path, config: Config, answers_path: Path, stric
     release_dir = Path(release_dir)
     answers, warnings = load_answers_or_none(answers_path)
     facts = compute_facts(release_dir)
-    warnings = warnings + facts.warnings
+    warnings = warnings + facts.warnings + config_warnings(config, facts.manifest, release_dir)
     if strict and warnings:
         raise DatasheetError("\n".join(["--strict: the datasheet is incomplete or wrong:"] + warnings))
 
