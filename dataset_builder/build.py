@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, load_config
+from .datasheet import root_datasheet
 from .errors import ReleaseDiffersError, ReleaseExistsError
 from .pipeline import PipelineResult, run_pipeline
 from .release.writer import write_release
@@ -77,19 +78,26 @@ def build_release(
     shutil.rmtree(temporary, ignore_errors=True)
     try:
         temporary.mkdir()
-        manifest = write_release(config, result, temporary)
+        manifest, documentation_warnings = write_release(config, result, temporary)
+        warnings += documentation_warnings
         status = _put_in_place(temporary, final, force=force, check=check)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
-    root_datasheet = config.root / "DATASHEET.md"
     if is_latest(config):
-        release_datasheet = (final / "DATASHEET.md").read_bytes()
-        if check:
-            if not root_datasheet.is_file() or root_datasheet.read_bytes() != release_datasheet:
-                raise ReleaseDiffersError(f"{root_datasheet}: stale; it must equal {final / 'DATASHEET.md'} (run a build)")
-        elif not root_datasheet.is_file() or root_datasheet.read_bytes() != release_datasheet:
-            root_datasheet.write_bytes(release_datasheet)
+        update_root_datasheet(config, final, check=check)
     return BuildResult(config, final, status, manifest, result, warnings)
+
+
+def update_root_datasheet(config: Config, release_dir: Path, *, check: bool) -> None:
+    """The repository root's DATASHEET.md is the latest release's, with its plot links pointing into the release."""
+    path = config.root / "DATASHEET.md"
+    wanted = root_datasheet(release_dir, config).encode("utf-8")
+    current = path.read_bytes() if path.is_file() else None
+    if current == wanted:
+        return
+    if check:
+        raise ReleaseDiffersError(f"{path}: stale; it is not the datasheet of {release_dir} (run a build)")
+    path.write_bytes(wanted)
 
 
 def _put_in_place(temporary: Path, final: Path, *, force: bool, check: bool) -> str:

@@ -72,6 +72,32 @@ def build(config_path: str, force: bool, check: bool) -> None:
     print_summary(result)
 
 
+@main.command()
+@click.argument("release", type=click.Path(exists=True, file_okay=False))
+@click.option("--config", "config_path", default="dataset.toml", show_default=True, type=click.Path(dir_okay=False),
+              help="The dataset's config (description, licence, split ratios).")
+@click.option("--answers", type=click.Path(dir_okay=False), default=None,
+              help="The maintainer's datasheet answers [default: datasheet.yaml beside the config].")
+@click.option("--strict", is_flag=True, help="Unanswered questions are errors, not warnings.")
+@reports_errors
+def datasheet(release: str, config_path: str, answers: str | None, strict: bool) -> None:
+    """Regenerate DATASHEET.md, plots, croissant.json and the card body of an existing release, without
+    rebuilding its data (the manifest's file list is refreshed)."""
+    from pathlib import Path
+
+    from .build import is_latest, update_root_datasheet
+    from .config import load_config
+    from .datasheet import document_release
+
+    config = load_config(config_path)
+    warnings = document_release(Path(release), config, Path(answers) if answers else None, strict=strict)
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if Path(release).resolve() == config.release_dir.resolve() and is_latest(config):
+        update_root_datasheet(config, config.release_dir, check=False)
+    out.print(f"documents written in {release}", highlight=False)
+
+
 def print_summary(result) -> None:
     counts = result.manifest["counts"]
     table = Table(title=f"{result.config.name} {result.config.version}", show_header=False, box=None)

@@ -29,3 +29,17 @@ def write_config(folder: Path, inputs: str, extra: str = "", split: str = "train
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture
+def release(tmp_path: Path) -> tuple[Path, Path]:
+    """(config path, release dir) of a small hand-made release whose every figure is known."""
+    from tests.release_fixture import write_release
+
+    return write_release(tmp_path)
+
+
+@pytest.fixture
+def seed_answers() -> Path:
+    """The seed dataset's datasheet answers."""
+    return REPO / "datasheet.yaml"

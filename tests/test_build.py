@@ -63,8 +63,11 @@ def test_seed_release_has_the_hub_layout_and_a_manifest_that_adds_up(seed_projec
         assert entry["sha256"] == hashlib.sha256(txt.read_bytes()).hexdigest() and entry["documents"] == 1
     assert manifest["config"]["sha256"] == hashlib.sha256((seed_project / "dataset.toml").read_bytes()).hexdigest()
     assert {"dataset_builder", "python", "pyarrow", "datasets"} <= set(manifest["environment"])
-    # the latest release's datasheet is copied to the project root
-    assert (seed_project / "DATASHEET.md").read_bytes() == (release / "DATASHEET.md").read_bytes()
+    # the latest release's datasheet is copied to the project root, its plot links pointing into the release
+    root_text = (seed_project / "DATASHEET.md").read_text("utf-8")
+    release_text = (release / "DATASHEET.md").read_text("utf-8")
+    assert root_text.replace("dist/zh-web-seeds/0.1.0/plots/", "plots/") == release_text
+    assert "](dist/zh-web-seeds/0.1.0/plots/" in root_text
 
 
 def test_seed_release_loads_offline_with_declared_features_and_card_counts(seed_project, tmp_path, monkeypatch):
@@ -194,3 +197,15 @@ def test_committed_seed_release_is_reproduced_byte_for_byte():
     result = build_release(REPO / "dataset.toml", check=True)
     assert result.status == "checked"
     assert tree_differences(result.release_dir, result.release_dir) == []
+
+
+def test_cli_datasheet_regenerates_the_documents_of_an_existing_release(seed_project):
+    build_release(seed_project / "dataset.toml")
+    release = seed_project / "dist" / "zh-web-seeds" / "0.1.0"
+    before = release_files(release)
+    (release / "DATASHEET.md").unlink()
+    (release / "croissant.json").write_text("{}")
+    run = subprocess.run([sys.executable, "-m", "dataset_builder.cli", "datasheet", str(release)], cwd=seed_project,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert release_files(release) == before

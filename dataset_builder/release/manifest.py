@@ -18,7 +18,8 @@ from .parquet_shards import WrittenFile
 
 MANIFEST_VERSION = 1
 # Distributions whose versions can change the bytes of a release.
-_RECORDED_PACKAGES = ("pyarrow", "datasets", "huggingface_hub", "PyYAML", "opencc", "ftfy", "pypinyin", "charset-normalizer")
+_RECORDED_PACKAGES = ("pyarrow", "datasets", "huggingface_hub", "PyYAML", "opencc", "ftfy", "pypinyin", "charset-normalizer",
+                      "mlcroissant")
 
 
 def environment() -> dict[str, str]:

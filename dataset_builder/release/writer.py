@@ -3,6 +3,7 @@ datasheet and manifest. The caller writes into a temporary folder and renames it
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,9 @@ import pyarrow as pa
 from ..config import Config
 from ..pipeline import PipelineResult
 from ..schema import document_arrow_schema
+from ..datasheet import document_release
 from .card import render_card
-from .documents import card_body, datasheet_markdown, facts_markdown
-from .manifest import build_manifest, cleaning_totals, counts, write_manifest
+from .manifest import build_manifest, write_manifest
 from .parquet_shards import WrittenFile, file_digest, write_sharded
 
 _ORIGIN = pa.struct([("file", pa.string()), ("line", pa.int64()), ("row", pa.int64()), ("encoding", pa.string())])
@@ -34,8 +35,9 @@ def _write_text(release_dir: Path, name: str, text: str) -> WrittenFile:
     return WrittenFile(name, sha256, size, None)
 
 
-def write_release(config: Config, result: PipelineResult, release_dir: Path) -> dict[str, Any]:
-    """Write every file of the release into `release_dir` (which must be empty) and return the manifest."""
+def write_release(config: Config, result: PipelineResult, release_dir: Path) -> tuple[dict[str, Any], list[str]]:
+    """Write every file of the release into `release_dir` (which must be empty); return the manifest and the
+    documentation warnings (unanswered datasheet questions)."""
     written: list[WrittenFile] = []
     shards: dict[str, list[WrittenFile]] = {}
     for split, docs in result.kept.items():
@@ -60,11 +62,11 @@ def write_release(config: Config, result: PipelineResult, release_dir: Path) -> 
     ]
     written += write_sharded(duplicate_rows, DUPLICATES_SCHEMA, release_dir / "duplicates", "duplicates", release_dir)
 
-    tallies, cleaning = counts(result), cleaning_totals(result)
-    facts = facts_markdown(config, result, tallies, cleaning)
-    written.append(_write_text(release_dir, "DATASHEET.md", datasheet_markdown(config, facts)))
-    written.append(_write_text(release_dir, "README.md", render_card(config, shards, card_body(config, facts))))
-
-    manifest = build_manifest(config, result, written)
-    write_manifest(release_dir, manifest)
-    return manifest
+    # The documents are computed from the files just written (so `dataset-builder datasheet` can regenerate
+    # them for an existing release): manifest and card YAML first, then DATASHEET.md, plots, croissant.json and
+    # the card body, after which the manifest's file list is refreshed to include them.
+    write_manifest(release_dir, build_manifest(config, result, written))
+    _write_text(release_dir, "README.md", render_card(config, shards, ""))
+    warnings = document_release(release_dir, config)
+    manifest = json.loads((release_dir / "manifest.json").read_text("utf-8"))
+    return manifest, warnings

@@ -1,0 +1,171 @@
+"""Writing the documents of a release — DATASHEET.md, plots/*.svg, croissant.json — and keeping the
+manifest's file list true afterwards."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from ..config import Config
+from .answers import DatasheetError, load_answers_or_none
+from .croissant import build_croissant, dump_croissant
+from .facts import compute_facts
+from .plots import plots as make_plots
+from .render import render_datasheet
+
+DATASHEET = "DATASHEET.md"
+CROISSANT = "croissant.json"
+PLOTS_DIR = "plots"
+MANIFEST = "manifest.json"
+
+
+def _write(path: Path, text: str) -> None:
+    """Write UTF-8 with LF line ends (no platform newline translation), only when the bytes change."""
+    data = text.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def dump_json(data: Any) -> str:
+    """The JSON form of release files (the same as manifest.json's): sorted keys, 2-space indent, UTF-8."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _file_entry(release_dir: Path, path: Path) -> dict[str, Any]:
+    data = path.read_bytes()
+    rel = path.relative_to(release_dir).as_posix()
+    rows = pq.ParquetFile(path).metadata.num_rows if rel.endswith(".parquet") else None
+    return {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": rows}
+
+
+def release_files(release_dir: Path) -> list[Path]:
+    """Every file of the release except manifest.json and hidden (temporary) files, in path order."""
+    release_dir = Path(release_dir)
+    found = [
+        p for p in release_dir.rglob("*")
+        if p.is_file() and p.name != MANIFEST and not any(part.startswith(".") for part in p.relative_to(release_dir).parts)
+    ]
+    return sorted(found, key=lambda p: p.relative_to(release_dir).as_posix())
+
+
+def refresh_manifest_files(release_dir: Path) -> dict[str, Any]:
+    """Rewrite manifest.json's `files` from the files now in the release folder (every file except the
+    manifest, with sha256, bytes and Parquet row counts); the rest of the manifest is kept as it is.
+    Call it after anything rewrites a document of an existing release."""
+    release_dir = Path(release_dir)
+    path = release_dir / MANIFEST
+    manifest = json.loads(path.read_text("utf-8"))
+    manifest["files"] = [_file_entry(release_dir, p) for p in release_files(release_dir)]
+    _write(path, dump_json(manifest))
+    return manifest
+
+
+def config_warnings(config: Config, manifest: dict[str, Any], release_dir: Path) -> list[str]:
+    """The description, licence and split ratios printed come from `config`: say so when it is not the
+    config the release was built from."""
+    recorded = (manifest.get("config") or {}).get("sha256")
+    if recorded and recorded != config.sha256:
+        return [
+            f"{config.path}: not the config {release_dir / MANIFEST} records (sha256 {recorded[:12]}…, this file "
+            f"{config.sha256[:12]}…); the description, licence and split ratios in the documents come from this file"
+        ]
+    return []
+
+
+def write_documents(release_dir: Path, config: Config, answers_path: Path, strict: bool = False,
+                    refresh_manifest: bool = True) -> list[str]:
+    """Write DATASHEET.md, plots/*.svg and croissant.json into `release_dir` from its Parquet files and
+    manifest.json, then (unless `refresh_manifest` is false) rewrite the manifest's file entries.
+
+    Returns the warnings: unanswered questions, and disagreements between the data and the manifest.
+    With `strict`, any warning is raised as a DatasheetError instead, before anything is written."""
+    release_dir = Path(release_dir)
+    answers, warnings = load_answers_or_none(answers_path)
+    facts = compute_facts(release_dir)
+    warnings = warnings + facts.warnings + config_warnings(config, facts.manifest, release_dir)
+    if strict and warnings:
+        raise DatasheetError("\n".join(["--strict: the datasheet is incomplete or wrong:"] + warnings))
+
+    figures = make_plots(facts)
+    plots_dir = release_dir / PLOTS_DIR
+    wanted = {release_dir / p.file for p in figures.values()}
+    if plots_dir.is_dir():
+        for stale in plots_dir.glob("*.svg"):
+            if stale not in wanted:
+                stale.unlink()  # a figure with nothing to show any more must not linger
+    for plot in figures.values():
+        _write(release_dir / plot.file, plot.svg)
+    if plots_dir.is_dir() and not any(plots_dir.iterdir()):
+        plots_dir.rmdir()
+    _write(release_dir / DATASHEET, render_datasheet(config, answers, facts, figures))
+    _write(release_dir / CROISSANT, dump_croissant(build_croissant(release_dir, config, answers, facts)))
+    if refresh_manifest and (release_dir / MANIFEST).is_file():
+        refresh_manifest_files(release_dir)
+    return warnings
+
+
+README = "README.md"
+ANSWERS = "datasheet.yaml"
+
+
+def default_answers_path(config: Config) -> Path:
+    """datasheet.yaml beside the config file."""
+    return config.root / ANSWERS
+
+
+def card_with_body(card_text: str, body: str) -> str:
+    """A card (README.md text) with its YAML front matter kept byte for byte and its body replaced, in the
+    form the build writes: `---\\n<yaml>\\n---\\n\\n<body>\\n`."""
+    if not card_text.startswith("---\n") or "\n---\n" not in card_text[3:]:
+        raise DatasheetError("README.md: no YAML front matter (--- ... ---) to keep")
+    end = card_text.index("\n---\n", 3) + len("\n---\n")
+    return f"{card_text[:end]}\n{body.strip()}\n"
+
+
+def write_card_body(release_dir: Path, config: Config, answers_path: Path) -> None:
+    """Replace the body of the release's README.md by the card body rendered from the answers and the
+    release's files; the YAML front matter (the build's) is kept as it is."""
+    from .render import render_card_body
+
+    release_dir = Path(release_dir)
+    path = release_dir / README
+    try:
+        current = path.read_text("utf-8")
+    except OSError as exc:
+        raise DatasheetError(f"{path}: cannot read the card: {exc.strerror or exc}") from None
+    facts = compute_facts(release_dir)
+    body = render_card_body(config, load_answers_or_none(answers_path)[0], facts, make_plots(facts))
+    _write(path, card_with_body(current, body))
+
+
+def document_release(release_dir: Path, config: Config, answers_path: Path | None = None,
+                     strict: bool = False) -> list[str]:
+    """Everything `dataset-builder datasheet PATH` does, and the last step of a build: write DATASHEET.md,
+    plots/*.svg and croissant.json, put the card body under README.md's front matter (when there is a
+    README.md), then rewrite manifest.json's file list. Returns the warnings (raised under `strict`)."""
+    answers_path = Path(answers_path) if answers_path is not None else default_answers_path(config)
+    warnings = write_documents(release_dir, config, answers_path, strict=strict, refresh_manifest=False)
+    if (Path(release_dir) / README).is_file():
+        write_card_body(release_dir, config, answers_path)
+    if (Path(release_dir) / MANIFEST).is_file():
+        refresh_manifest_files(release_dir)
+    return warnings
+
+
+def root_datasheet(release_dir: Path, config: Config, answers_path: Path | None = None) -> str:
+    """DATASHEET.md of a release as the repository root shows it: the same text, with plot links pointing
+    into the release folder so the figures display from the root too."""
+    release_dir = Path(release_dir)
+    answers_path = Path(answers_path) if answers_path is not None else default_answers_path(config)
+    facts = compute_facts(release_dir)
+    prefix = os.path.relpath(release_dir.resolve(), config.root.resolve()).replace(os.sep, "/") + "/"
+    return render_datasheet(config, load_answers_or_none(answers_path)[0], facts, make_plots(facts), asset_prefix=prefix)

@@ -1,0 +1,241 @@
+"""Figures about a release, computed from the files of its folder (Parquet shards and manifest.json) — never
+from a build's in-memory state — so the documents of an existing release can be regenerated without
+rebuilding it, and every figure in them can be checked against the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from .answers import DatasheetError
+
+SPLITS = ("train", "validation", "test")
+UNKNOWN = "(unknown)"
+# Metadata columns whose absence is worth counting: (column, "null" or "empty list").
+METADATA_COLUMNS = ("title", "published_at", "source", "authors", "keywords", "url")
+
+
+@dataclass(frozen=True)
+class SplitFacts:
+    name: str
+    documents: int
+    characters: int
+    files: tuple[str, ...]  # release-relative paths of its shards
+
+
+@dataclass(frozen=True)
+class HistogramBin:
+    low: int  # inclusive
+    high: int  # exclusive
+    count: int
+
+
+@dataclass
+class ReleaseFacts:
+    name: str
+    version: str
+    manifest: dict[str, Any]
+    splits: list[SplitFacts]
+    lengths: list[int]  # num_chars of every kept document, ascending
+    histogram: list[HistogramBin]
+    years: list[tuple[str, int]]  # (year or UNKNOWN, documents), years ascending, unknown last
+    date_range: tuple[str, str] | None  # earliest and latest published_at as given
+    sources: list[tuple[str, int]]  # most documents first, then by name; UNKNOWN for null
+    scripts: list[tuple[str, int]]
+    languages: list[tuple[str, int]]
+    flags: list[tuple[str, int]]
+    missing_metadata: list[tuple[str, int]]  # (column, kept documents without it)
+    cleaning: list[dict[str, Any]]  # per (operator, unit) over kept rows: count, documents
+    rejected_by_reason: list[tuple[str, str, int]]  # (stage, reason, documents)
+    rejected: list[dict[str, Any]]  # id, stage, reason, details
+    duplicates: list[tuple[str, str]]  # (id, duplicate_of)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def kept(self) -> int:
+        return sum(s.documents for s in self.splits)
+
+    @property
+    def characters(self) -> int:
+        return sum(s.characters for s in self.splits)
+
+    @property
+    def counts(self) -> dict[str, Any]:
+        return self.manifest.get("counts", {})
+
+    def length_summary(self) -> dict[str, float]:
+        """min, quartiles, median, mean and max of document length (characters); empty when nothing is kept."""
+        values = self.lengths
+        if not values:
+            return {}
+        return {
+            "min": values[0],
+            "p25": _quantile(values, 0.25),
+            "median": _quantile(values, 0.5),
+            "p75": _quantile(values, 0.75),
+            "max": values[-1],
+            "mean": round(sum(values) / len(values), 1),
+        }
+
+
+def _quantile(sorted_values: list[int], q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default), rounded to 0.1."""
+    pos = (len(sorted_values) - 1) * q
+    lo, hi = math.floor(pos), math.ceil(pos)
+    value = sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+    return round(value, 1)
+
+
+def _nice_width(span: int, target_bins: int) -> int:
+    """The smallest 1, 2 or 5 times a power of ten that covers `span` in at most `target_bins` bins."""
+    raw = max(span / target_bins, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= raw:
+            return int(step * magnitude)
+    return int(10 * magnitude)  # pragma: no cover
+
+
+def length_histogram(lengths: list[int], target_bins: int = 10) -> list[HistogramBin]:
+    """Equal-width bins with round edges, from the bin holding the shortest to the one holding the longest."""
+    if not lengths:
+        return []
+    width = _nice_width(max(lengths) - min(lengths) + 1, target_bins)
+    start = (min(lengths) // width) * width
+    end = (max(lengths) // width + 1) * width
+    counts = Counter((n - start) // width for n in lengths)
+    return [HistogramBin(start + i * width, start + (i + 1) * width, counts.get(i, 0)) for i in range((end - start) // width)]
+
+
+def _by_count(counter: Counter) -> list[tuple[str, int]]:
+    """Most documents first, ties by name; the unknown bucket always last."""
+    items = [(UNKNOWN if k is None else str(k), n) for k, n in counter.items()]
+    return sorted(items, key=lambda kv: (kv[0] == UNKNOWN, -kv[1], kv[0]))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(release_dir: Path) -> dict[str, Any]:
+    path = release_dir / "manifest.json"
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise DatasheetError(f"{path}: cannot read the release manifest: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise DatasheetError(f"{path}: not valid JSON: {exc}") from None
+
+
+def split_names(release_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    found = {p.name.split("-", 1)[0] for p in (release_dir / "data").glob("*.parquet")}
+    found |= set(manifest.get("counts", {}).get("splits", {}))
+    return [s for s in SPLITS] + sorted(found - set(SPLITS))
+
+
+def _rows(paths: list[Path], columns: list[str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        rows += pq.read_table(path, columns=columns).to_pylist()
+    return rows
+
+
+def compute_facts(release_dir: Path) -> ReleaseFacts:
+    """Every figure the datasheet and card print, from the release folder's Parquet files and manifest."""
+    release_dir = Path(release_dir)
+    manifest = read_manifest(release_dir)
+    warnings: list[str] = []
+
+    columns = ["id", "num_chars", "published_at", "source", "script", "language", "flags", "edits",
+               "title", "authors", "keywords", "url"]
+    splits: list[SplitFacts] = []
+    kept: list[dict[str, Any]] = []
+    for split in split_names(release_dir, manifest):
+        paths = sorted((release_dir / "data").glob(f"{split}-*.parquet"))
+        rows = _rows(paths, columns)
+        kept += rows
+        rel = tuple(p.relative_to(release_dir).as_posix() for p in paths)
+        splits.append(SplitFacts(split, len(rows), sum(r["num_chars"] for r in rows), rel))
+
+    lengths = sorted(r["num_chars"] for r in kept)
+    years = Counter((r["published_at"] or "")[:4] or None for r in kept)
+    dates = sorted(r["published_at"] for r in kept if r["published_at"])
+    missing = []
+    for column in METADATA_COLUMNS:
+        missing.append((column, sum(1 for r in kept if r[column] in (None, [], ""))))
+
+    cleaning: dict[tuple[str, str], list[int]] = {}
+    for row in kept:
+        for edit in row["edits"] or []:
+            total = cleaning.setdefault((edit["operator"], edit["unit"]), [0, 0])
+            total[0] += edit["count"]
+            total[1] += 1
+
+    rejected_paths = sorted((release_dir / "rejected").glob("*.parquet"))
+    rejected = _rows(rejected_paths, ["id", "stage", "reason", "details"])
+    rejected.sort(key=lambda r: (r["stage"], r["reason"], r["id"]))
+    by_reason = Counter((r["stage"], r["reason"]) for r in rejected)
+    duplicate_paths = sorted((release_dir / "duplicates").glob("*.parquet"))
+    duplicates = sorted((r["id"], r["duplicate_of"]) for r in _rows(duplicate_paths, ["id", "duplicate_of"]))
+
+    facts = ReleaseFacts(
+        name=manifest.get("name", release_dir.parent.name),
+        version=manifest.get("version", release_dir.name),
+        manifest=manifest,
+        splits=splits,
+        lengths=lengths,
+        histogram=length_histogram(lengths),
+        years=sorted(_by_count(years), key=lambda kv: (kv[0] == UNKNOWN, kv[0])),
+        date_range=(dates[0], dates[-1]) if dates else None,
+        sources=_by_count(Counter(r["source"] for r in kept)),
+        scripts=_by_count(Counter(r["script"] for r in kept)),
+        languages=_by_count(Counter(r["language"] for r in kept)),
+        flags=_by_count(Counter(flag for r in kept for flag in (r["flags"] or []))),
+        missing_metadata=missing,
+        cleaning=[
+            {"operator": op, "unit": unit, "count": n, "documents": docs}
+            for (op, unit), (n, docs) in sorted(cleaning.items())
+        ],
+        rejected_by_reason=[(stage, reason, n) for (stage, reason), n in sorted(by_reason.items())],
+        rejected=rejected,
+        duplicates=duplicates,
+        warnings=warnings,
+    )
+    warnings += check_against_manifest(release_dir, facts)
+    return facts
+
+
+def check_against_manifest(release_dir: Path, facts: ReleaseFacts) -> list[str]:
+    """Disagreements between the data files and manifest.json: a datasheet of such a release would not
+    describe what it ships."""
+    problems: list[str] = []
+    where = release_dir / "manifest.json"
+    counts = facts.counts
+    for split in facts.splits:
+        expected = counts.get("splits", {}).get(split.name)
+        if expected is not None and expected != split.documents:
+            problems.append(f"{where}: counts.splits.{split.name} is {expected}, the data has {split.documents} rows")
+    for key, actual in (("kept", facts.kept), ("rejected", len(facts.rejected)), ("duplicates", len(facts.duplicates))):
+        if key in counts and counts[key] != actual:
+            problems.append(f"{where}: counts.{key} is {counts[key]}, the release files have {actual}")
+    for entry in facts.manifest.get("files", []):
+        path = release_dir / entry["path"]
+        if not entry["path"].endswith(".parquet"):
+            continue  # documents are (re)written with the datasheet
+        if not path.is_file():
+            problems.append(f"{where}: lists {entry['path']}, which is missing")
+        elif _sha256(path) != entry.get("sha256"):
+            problems.append(f"{where}: {entry['path']} does not match its sha256")
+    return problems

@@ -1,0 +1,366 @@
+"""DATASHEET.md and the Hub card body: the maintainer's answers merged with figures computed from the release.
+
+Every figure comes from `ReleaseFacts` (computed from the release's files); every question from the schema
+(`answers.questions()`); every answer from datasheet.yaml. Output depends on nothing else — no dates, no
+environment — so two renders of the same release are byte-identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .. import __version__
+from ..config import Config
+from ..schema import load_schema
+from .answers import MISSING, Answers, questions
+from .croissant import plain_citation
+from .facts import UNKNOWN, ReleaseFacts
+from .plots import Plot
+
+GEBRU = "*Datasheets for Datasets* (Gebru et al., Communications of the ACM 64(12), 2021)"
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ") or " "
+
+
+def table(header: tuple[str, ...], rows: list[tuple[object, ...]], align: str = "") -> str:
+    """A Markdown table; `align` has one letter per column, l or r (default l)."""
+    marks = ["---:" if (align[i:i + 1] == "r") else "---" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _inline(text: str) -> str:
+    """An answer folded onto one line, for a list item."""
+    return " ".join(text.split())
+
+
+def _n(value: int | float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+
+
+class FactBlocks:
+    """The computed figures as Markdown blocks, shared by the datasheet and the card."""
+
+    def __init__(self, config: Config, facts: ReleaseFacts, plots: dict[str, Plot], asset_prefix: str = "") -> None:
+        self.config, self.facts, self.plots, self.prefix = config, facts, plots, asset_prefix
+
+    def image(self, name: str) -> str:
+        plot = self.plots.get(name)
+        return f"![{plot.title}]({self.prefix}{plot.file})" if plot else ""
+
+    def counts(self) -> str:
+        f, c = self.facts, self.facts.counts
+        read = c.get("read")
+        line = (
+            f"Documents read: {_n(read) if read is not None else MISSING}; kept: {_n(f.kept)}; "
+            f"rejected: {_n(len(f.rejected))}; exact duplicates removed: {_n(len(f.duplicates))}."
+        )
+        rows = [(s.name, _n(s.documents), _n(s.characters)) for s in f.splits]
+        rows.append(("**total**", f"**{_n(f.kept)}**", f"**{_n(f.characters)}**"))
+        return line + "\n\n" + table(("split", "documents", "characters"), rows, "lrr")
+
+    def lengths(self) -> str:
+        summary = self.facts.length_summary()
+        if not summary:
+            return "No documents are kept, so there is no length distribution."
+        stats = table(
+            ("min", "25 %", "median", "75 %", "max", "mean"),
+            [tuple(_n(summary[k]) for k in ("min", "p25", "median", "p75", "max", "mean"))],
+            "rrrrrr",
+        )
+        bins = table(
+            ("characters", "documents"),
+            [(f"{_n(b.low)}–{_n(b.high - 1)}", b.count) for b in self.facts.histogram],
+            "lr",
+        )
+        return "\n\n".join(
+            x for x in ("Length of the kept documents in characters (Unicode code points of `text`):", stats,
+                        self.image("length_histogram"), bins) if x
+        )
+
+    def sources(self) -> str:
+        return "Sources named by the pages (`source`):\n\n" + table(("source", "documents"), self.facts.sources, "lr")
+
+    def scripts(self) -> str:
+        return (
+            "Script of the original text (`script`, before any conversion) and language (`language`):\n\n"
+            + table(("script", "documents"), self.facts.scripts, "lr")
+            + "\n\n"
+            + table(("language", "documents"), self.facts.languages, "lr")
+        )
+
+    def columns(self) -> str:
+        schema = load_schema("document")
+        rows = []
+        for name, node in schema["properties"].items():
+            kind = node.get("type")
+            kind = " or ".join(kind) if isinstance(kind, list) else kind
+            rows.append((f"`{name}`", kind, node.get("description", "")))
+        return "Columns of every row of `data/` (from `schema/document.schema.json`):\n\n" + table(
+            ("column", "type", "description"), rows
+        )
+
+    def missing(self) -> str:
+        kept = self.facts.kept
+        rows = [(f"`{col}`", n, f"{kept - n}") for col, n in self.facts.missing_metadata]
+        return f"Kept documents without each metadata field (null or empty), of {kept}:\n\n" + table(
+            ("field", "missing", "present"), rows, "lrr"
+        )
+
+    def splits(self) -> str:
+        ratios = self.config.split.ratios()
+        salt = self.config.split.salt
+        method = (
+            "Each kept document's id is hashed with SHA-256"
+            + (f" (salted with `{salt}`)" if salt else "")
+            + " to a point in [0, 1); the split is the band the point falls in: "
+            + ", ".join(f"{name} {ratios[name]:g}" for name in ratios)
+            + ". A document therefore keeps its split when others are added or removed; with few documents the "
+            "realised shares differ from the ratios."
+        )
+        kept = self.facts.kept or 1
+        rows = [(s.name, f"{ratios.get(s.name, 0):g}", s.documents, f"{s.documents / kept:.2f}") for s in self.facts.splits]
+        empty = [s.name for s in self.facts.splits if s.documents == 0]
+        note = (
+            f"\n\nEmpty split(s): {', '.join(empty)} — no shard is written for them." if empty else ""
+        )
+        return method + "\n\n" + table(("split", "target ratio", "documents", "realised share"), rows, "lrrr") + note
+
+    def noise(self) -> str:
+        f = self.facts
+        parts = []
+        if f.duplicates:
+            parts.append(
+                f"Exact duplicates removed: {len(f.duplicates)} (kept in `duplicates/`):\n\n"
+                + table(("removed id", "duplicate of"), f.duplicates)
+            )
+        else:
+            parts.append("Exact duplicates removed: 0.")
+        if f.flags:
+            parts.append("Kept documents with warning flags (`flags`):\n\n" + table(("flag", "documents"), f.flags, "lr"))
+        else:
+            parts.append("No kept document carries a warning flag.")
+        return "\n\n".join(parts)
+
+    def timeframe(self) -> str:
+        f = self.facts
+        if f.date_range:
+            first, last = f.date_range
+            line = f"Publication dates stated by the kept pages (`published_at`) range from {first} to {last}."
+        else:
+            line = "No kept page states a publication date."
+        parts = [line, self.image("documents_per_year"), table(("year", "documents"), f.years, "lr")]
+        return "\n\n".join(p for p in parts if p)
+
+    def cleaning(self) -> str:
+        f = self.facts
+        total = {(c["operator"], c["unit"]): c for c in f.manifest.get("cleaning", [])}
+        kept = {(c["operator"], c["unit"]): c for c in f.cleaning}
+        rows = []
+        for key in sorted(set(total) | set(kept)):
+            k, t = kept.get(key, {}), total.get(key, {})
+            rows.append((
+                f"`{key[0]}`", key[1], _n(k.get("count", 0)), _n(k.get("documents", 0)),
+                _n(t["count"]) if t else "–", _n(t["documents"]) if t else "–",
+            ))
+        ops = (
+            "Changes made by each cleaning operator, in kept documents (from each row's `edits`) and in all "
+            "documents read (from `manifest.json`):\n\n"
+            + table(("operator", "unit", "changes (kept)", "documents (kept)", "changes (all read)",
+                     "documents (all read)"), rows, "llrrrr")
+            if rows else "No cleaning operator changed any document."
+        )
+        if f.rejected_by_reason:
+            rejected = f"Documents rejected: {len(f.rejected)} (kept in `rejected/` with their raw text):\n\n" + table(
+                ("stage", "reason", "documents"), f.rejected_by_reason, "llr"
+            )
+        else:
+            rejected = "Documents rejected: 0."
+        removed = self.image("removals_per_reason")
+        return "\n\n".join(p for p in (ops, rejected, removed) if p)
+
+    def raw(self) -> str:
+        m = self.facts.manifest
+        rows = [(f"`{i['path']}`", _n(i.get("documents", 0)), _n(i.get("bytes", 0)), f"`{i.get('sha256', '')}`")
+                for i in m.get("inputs", [])]
+        config = m.get("config", {})
+        parts = []
+        if rows:
+            parts.append("Inputs of this release (from `manifest.json`):\n\n" + table(
+                ("input", "documents", "bytes", "sha256"), rows, "lrrl"))
+        if config:
+            parts.append(f"Configuration: `{config.get('file')}`, sha256 `{config.get('sha256')}`.")
+        return "\n\n".join(parts)
+
+    def software(self) -> str:
+        env = self.facts.manifest.get("environment", {})
+        if not env:
+            return ""
+        return "Software that built this release (from `manifest.json`):\n\n" + table(
+            ("package", "version"), sorted(env.items()))
+
+    def license(self) -> str:
+        return f"Licence identifier of the release (`license` in `{self.config.path.name}`): `{self.config.license}`."
+
+
+# Which computed figures are printed under which question.
+FACTS_FOR: dict[tuple[str, str], tuple[Callable[[FactBlocks], str], ...]] = {
+    ("composition", "instances"): (FactBlocks.sources, FactBlocks.scripts),
+    ("composition", "count"): (FactBlocks.counts, FactBlocks.lengths),
+    ("composition", "instance_data"): (FactBlocks.columns,),
+    ("composition", "missing_information"): (FactBlocks.missing,),
+    ("composition", "splits"): (FactBlocks.splits,),
+    ("composition", "errors_noise_redundancy"): (FactBlocks.noise,),
+    ("collection_process", "timeframe"): (FactBlocks.timeframe,),
+    ("preprocessing", "done"): (FactBlocks.cleaning,),
+    ("preprocessing", "raw_data_saved"): (FactBlocks.raw,),
+    ("preprocessing", "software_available"): (FactBlocks.software,),
+    ("distribution", "license"): (FactBlocks.license,),
+}
+
+
+def _computed(blocks: FactBlocks, section: str, key: str) -> str:
+    parts = [render(blocks) for render in FACTS_FOR.get((section, key), ())]
+    parts = [p for p in parts if p]
+    return "**Computed from the release:**\n\n" + "\n\n".join(parts) if parts else ""
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line if line else ">" for line in text.splitlines())
+
+
+def render_datasheet(config: Config, answers: Answers, facts: ReleaseFacts, plots: dict[str, Plot],
+                     asset_prefix: str = "") -> str:
+    """DATASHEET.md: every question of the paper with its answer, and the computed figures under the
+    questions they answer. `asset_prefix` is prepended to plot links (for a copy outside the release)."""
+    blocks = FactBlocks(config, facts, plots, asset_prefix)
+    title = config.pretty_name or config.name
+    out = [
+        f"# Datasheet for {title} {facts.version}",
+        f"This datasheet follows {GEBRU}: it answers every question of the paper, section by section. The "
+        f"answers are the maintainer's (`datasheet.yaml`); the figures marked *Computed from the release* are "
+        f"computed by dataset-builder {__version__} from this release's files, not typed by hand. An unanswered "
+        f"question shows {MISSING}.",
+        table(("release", ""), [
+            ("name", f"`{facts.name}`"), ("version", facts.version), ("licence", f"`{config.license}`"),
+            ("language(s)", ", ".join(config.language)),
+            ("documents kept", _n(facts.kept)), ("characters kept", _n(facts.characters)),
+        ]),
+        config.description,
+    ]
+    for section in questions():
+        out.append(f"## {section.title}")
+        if section.intro:
+            out.append(f"*{section.intro}*")
+        for number, q in enumerate(section.questions, 1):
+            out.append(f"### {number}. {q.title}")
+            if q.follow_up:
+                out.append(_quote(q.follow_up))
+            out.append(answers.text(section.key, q.key))
+            computed = _computed(blocks, section.key, q.key)
+            if computed:
+                out.append(computed)
+    return "\n\n".join(out).rstrip() + "\n"
+
+
+def _joined(answers: Answers, keys: list[tuple[str, str]]) -> str:
+    """Several answers under one card heading, each introduced by its question."""
+    by_key = {(q.section, q.key): q for s in questions() for q in s.questions}
+    return "\n\n".join(f"**{by_key[k].title}** {answers.text(*k)}" for k in keys)
+
+
+def _creators(answers: Answers) -> str:
+    creators = answers.about("creators") or []
+    return ", ".join(c["name"] for c in creators) or MISSING
+
+
+def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, plots: dict[str, Plot] | None = None,
+                     asset_prefix: str = "") -> str:
+    """The Hub dataset card body (Markdown, without the YAML front matter) in the sections of the official
+    dataset card template, from the same answers and computed figures as DATASHEET.md."""
+    if plots is None:
+        from .plots import plots as make_plots
+
+        plots = make_plots(facts)
+    blocks = FactBlocks(config, facts, plots, asset_prefix)
+    a = answers
+    url = a.about("url") or config.homepage
+    citation = a.about("citation")
+    out = [
+        f"# {config.pretty_name or config.name}",
+        config.description,
+        "## Dataset Details",
+        "### Dataset Description",
+        a.text("motivation", "purpose"),
+        "\n".join([
+            f"- **Curated by:** {_creators(a)}",
+            f"- **Funded by:** {_inline(a.text('motivation', 'funding'))}",
+            f"- **Shared by:** {_inline(a.text('maintenance', 'maintainer'))}",
+            f"- **Language(s) (NLP):** {', '.join(config.language)}",
+            f"- **License:** `{config.license}`: {_inline(a.text('distribution', 'license'))}",
+            f"- **Version:** {facts.version}",
+        ]),
+        "### Dataset Sources",
+        "\n".join([
+            f"- **Repository:** {url or 'none published'}",
+            f"- **Collection:** {_inline(a.text('collection_process', 'mechanisms'))}",
+        ]),
+        blocks.sources(),
+        "## Uses",
+        "### Direct Use",
+        _joined(a, [("motivation", "purpose"), ("uses", "already_used"), ("uses", "other_tasks")]),
+        "### Out-of-Scope Use",
+        a.text("uses", "not_for"),
+        "## Dataset Structure",
+        a.text("composition", "instances"),
+        blocks.counts(),
+        blocks.splits(),
+        blocks.columns(),
+        blocks.lengths(),
+        "Removed documents are kept beside the splits: `rejected/` (with stage, reason and raw text) and "
+        "`duplicates/` (with the id each one duplicates). `manifest.json` lists every file with its SHA-256; "
+        "`croissant.json` describes the files and columns in Croissant 1.1; `DATASHEET.md` answers every "
+        "question of Datasheets for Datasets.",
+        "## Dataset Creation",
+        "### Curation Rationale",
+        a.text("motivation", "purpose"),
+        "### Source Data",
+        "#### Data Collection and Processing",
+        _joined(a, [("collection_process", "acquisition"), ("collection_process", "mechanisms"),
+                    ("collection_process", "sampling_strategy"), ("collection_process", "timeframe"),
+                    ("preprocessing", "done")]),
+        blocks.timeframe(),
+        blocks.cleaning(),
+        "#### Who are the source data producers?",
+        _joined(a, [("composition", "instances"), ("collection_process", "collectors"),
+                    ("collection_process", "direct_or_third_party")]),
+        "### Annotations",
+        _joined(a, [("composition", "labels")]),
+        "### Personal and Sensitive Information",
+        _joined(a, [("composition", "identify_individuals"), ("composition", "sensitive"),
+                    ("composition", "confidential"), ("collection_process", "consent")]),
+        "## Bias, Risks, and Limitations",
+        _joined(a, [("composition", "sample"), ("composition", "errors_noise_redundancy"),
+                    ("composition", "offensive"), ("composition", "missing_information")]),
+        blocks.noise(),
+        "### Recommendations",
+        _joined(a, [("uses", "impact_future_uses")]),
+        "## Citation",
+        f"```bibtex\n{citation.strip()}\n```" if citation else (
+            ("There is no publication to cite." if "citation" in (a.data.get("about") or {}) else MISSING)
+            + f" To cite this release:\n\n> {plain_citation(config, a, facts)}"),
+        "## Glossary",
+        a.about("glossary") or MISSING,
+        "## More Information",
+        (a.about("more_information") or MISSING) + "\n\nThe complete datasheet, with every question of "
+        f"Datasheets for Datasets answered: [DATASHEET.md]({asset_prefix}DATASHEET.md).",
+        "## Dataset Card Authors",
+        a.about("card_authors") or MISSING,
+        "## Dataset Card Contact",
+        a.text("maintenance", "contact"),
+    ]
+    return "\n\n".join(p.strip() for p in out if p and p.strip()).rstrip() + "\n"
