@@ -22,6 +22,9 @@ def build_seed_release(base: Path) -> Path:
     """Build the seed dataset from a copy of dataset.toml and seeds/ into base/dist/<name>/<version>."""
     shutil.copytree(SEEDS, base / "seeds")
     shutil.copy(REPO / "dataset.toml", base / "dataset.toml")
+    for extra in ("datasheet.yaml",):  # the maintainer's datasheet answers, as main's seed_project copies them
+        if (REPO / extra).exists():
+            shutil.copy(REPO / extra, base / extra)
     result = build_release(base / "dataset.toml")
     return result.release_dir
 
