@@ -305,6 +305,8 @@ def test_wrong_num_examples_in_card(release):
     edit_text(release / "README.md", "num_examples: 2", "num_examples: 3")
     refresh_manifest(release)
     report = check(release, "README.md", field="dataset_info.splits", message="num_examples is 3")
+    line = find(report, "README.md", message="num_examples is 3")[0].line
+    assert (release / "README.md").read_text("utf-8").splitlines()[line - 1].strip() == "num_examples: 3"
     assert find(report, "README.md", message="load_dataset fails")  # and datasets agrees
 
 
@@ -396,3 +398,20 @@ def test_missing_datasheet(release):
     (release / "DATASHEET.md").unlink()
     refresh_manifest(release)
     check(release, "DATASHEET.md", message="missing")
+
+
+# --- other files -------------------------------------------------------------------------------------------------
+
+def test_shard_not_zstd(release):
+    table = pq.read_table(release / TRAIN)
+    pq.write_table(table, release / TRAIN, compression="snappy")
+    refresh_manifest(release)
+    check(release, TRAIN, message="compressed with SNAPPY")
+
+
+def test_croissant_hash_out_of_date(release):
+    if not (release / "croissant.json").is_file():
+        pytest.skip("this build writes no croissant.json")
+    rewrite_table(release, TEST, lambda t: set_value(t, "title", 0, "新标题"))
+    report = check(release, "croissant.json", message="sha256 of data/test-00000-of-00001.parquet")
+    assert find(report, "croissant.json")[0].field.startswith("distribution[")

@@ -180,6 +180,7 @@ class ReleaseChecker:
         self.check_manifest()
         self.check_card()
         self.check_datasheet()
+        self.check_croissant()
         if self.check_load:
             self.check_loads()
         self.report.stats.update(
@@ -264,6 +265,11 @@ class ReleaseChecker:
                     self.problem(rel, f"not a readable Parquet file: {type(exc).__name__}: {exc}", check="parquet")
                     continue
                 self.parquet_rows[rel] = pf.metadata.num_rows
+                codecs = {pf.metadata.row_group(g).column(c).compression
+                          for g in range(pf.metadata.num_row_groups) for c in range(pf.metadata.num_columns)}
+                if codecs - {"ZSTD"}:
+                    self.problem(rel, f"compressed with {', '.join(sorted(codecs))}; release shards use zstd",
+                                 check="parquet")
                 for fld, what in _schema_diff(schema, expected):
                     self.problem(rel, f"Arrow schema differs from the row schema: {what}", field=fld, check="schema")
                 if first_schema is None:
@@ -578,8 +584,11 @@ class ReleaseChecker:
                     return i + 1
             return None
 
-        def bad(key: str, msg: str) -> None:
-            self.problem("README.md", msg, field=key, line=line_of(key.split(".")[0].split("[")[0]), check="card")
+        def bad(key: str, msg: str, line: int | None = None) -> None:
+            self.problem("README.md", msg, field=key, line=line or line_of(key.split(".")[0].split("[")[0]),
+                         check="card")
+
+        self._card_lines = lines[:end]
 
         total = sum(self.split_rows.values())
         all_read = all(self._split_fully_read(s) for s in self.shards)
@@ -654,6 +663,18 @@ class ReleaseChecker:
             if split not in seen:
                 bad("configs", f"split {split!r} has shards but no data_files entry")
 
+    def _card_line(self, *patterns: str) -> int | None:
+        """1-based line of the front matter matching the patterns in sequence (each after the previous)."""
+        start = 0
+        found = None
+        for pattern in patterns:
+            found = next((i for i in range(start, len(self._card_lines))
+                          if re.search(pattern, self._card_lines[i])), None)
+            if found is None:
+                return None
+            start = found + 1
+        return found + 1 if found is not None else None
+
     def _card_info(self, meta: dict, bad, all_read: bool) -> None:
         from datasets.info import DatasetInfo
         from datasets.features import Features
@@ -692,23 +713,26 @@ class ReleaseChecker:
             if not self._split_fully_read(name):
                 continue
             rows = self.split_rows[name]
+            split_line = (r"^dataset_info:", r"^\s*splits:", rf"^\s*- name: ['\"]?{re.escape(name)}['\"]?\s*$")
             if s.get("num_examples") != rows:
                 bad("dataset_info.splits", f"split {name!r}: num_examples is {s.get('num_examples')!r}, its shards "
-                    f"hold {rows} rows (load_dataset would fail with NonMatchingSplitsSizesError)")
+                    f"hold {rows} rows (load_dataset would fail with NonMatchingSplitsSizesError)",
+                    line=self._card_line(*split_line, r"^\s*num_examples:"))
             nb, actual = s.get("num_bytes"), self.split_nbytes[name]
             if not isinstance(nb, int) or isinstance(nb, bool) or nb < 0:
-                bad("dataset_info.splits", f"split {name!r}: num_bytes {nb!r} is not a byte count")
+                bad("dataset_info.splits", f"split {name!r}: num_bytes {nb!r} is not a byte count",
+                    line=self._card_line(*split_line, r"^\s*num_bytes:"))
             elif nb != self.split_nbytes_raw[name] and abs(nb - actual) > self.split_nbytes_slack[name]:
                 bad("dataset_info.splits", f"split {name!r}: num_bytes is {nb}, its rows take {actual} bytes in Arrow "
-                    f"(the table's nbytes as written)")
+                    f"(the table's nbytes as written)", line=self._card_line(*split_line, r"^\s*num_bytes:"))
         data_bytes = sum((self.root / f).stat().st_size for f in self.files if f.startswith("data/"))
         if info.get("download_size") != data_bytes:
             bad("dataset_info.download_size", f"download_size is {info.get('download_size')!r}; the data shards "
-                f"hold {data_bytes} bytes")
+                f"hold {data_bytes} bytes", line=self._card_line(r"^dataset_info:", r"^\s*download_size:"))
         nbs = [s.get("num_bytes") for s in named.values()]
         if all(isinstance(x, int) for x in nbs) and info.get("dataset_size") != sum(nbs):
             bad("dataset_info.dataset_size", f"dataset_size is {info.get('dataset_size')!r}; the splits' num_bytes "
-                f"add up to {sum(nbs)}")
+                f"add up to {sum(nbs)}", line=self._card_line(r"^dataset_info:", r"^\s*dataset_size:"))
 
     # -- datasheet -------------------------------------------------------------------------------------------
 
@@ -744,6 +768,43 @@ class ReleaseChecker:
                         self.problem("DATASHEET.md", f"section {section!r} has an unanswered question "
                                      f"({MORE_INFO}); --strict requires every answer", field=section, line=j + 1,
                                      check="datasheet")
+
+    # -- croissant.json (when the release has one) -------------------------------------------------------------
+
+    def check_croissant(self) -> None:
+        path = self.root / "croissant.json"
+        if not path.is_file():
+            return
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            self.problem("croissant.json", f"not valid JSON: {exc}", line=getattr(exc, "lineno", None),
+                         check="croissant")
+            return
+        dist = data.get("distribution") if isinstance(data, dict) else None
+        if not isinstance(dist, list):
+            self.problem("croissant.json", "no distribution list", field="distribution", check="croissant")
+            return
+        for k, obj in enumerate(dist):
+            if not isinstance(obj, dict) or obj.get("@type") not in ("cr:FileObject", "FileObject"):
+                continue
+            url = obj.get("contentUrl")
+            if not isinstance(url, str) or "://" in url:
+                continue
+            target = self.root / url
+            if not target.is_file():
+                self.problem("croissant.json", f"FileObject {url!r} is not in the release",
+                             field=f"distribution[{k}].contentUrl", check="croissant")
+                continue
+            if "sha256" in obj and obj["sha256"] != _sha256_file(target):
+                self.problem("croissant.json", f"sha256 of {url} does not match the file",
+                             field=f"distribution[{k}].sha256", check="croissant")
+            size = obj.get("contentSize")
+            m = re.fullmatch(r"\s*(\d+)\s*B\s*", size) if isinstance(size, str) else None
+            if m and int(m.group(1)) != target.stat().st_size:
+                self.problem("croissant.json", f"contentSize {size!r} of {url}, the file has "
+                             f"{target.stat().st_size} bytes", field=f"distribution[{k}].contentSize",
+                             check="croissant")
 
     # -- load ------------------------------------------------------------------------------------------------
 
