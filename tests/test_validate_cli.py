@@ -41,13 +41,22 @@ def test_schemas_are_valid_2020_12_and_described(name):
     Draft202012Validator.check_schema(schema)
     assert schema.get("description")
 
+    defs = schema.get("$defs", {})
+
+    def described(node) -> bool:
+        if node.get("description"):
+            return True
+        ref = node.get("$ref", "")
+        return ref.startswith("#/$defs/") and bool(defs[ref.split("/")[-1]].get("description"))
+
     def walk(node, where):
         if isinstance(node, dict):
             for key, child in (node.get("properties") or {}).items():
-                assert child.get("description") or "$ref" in child or where.count(".") >= 1, f"{where}.{key}"
+                assert described(child), f"{where}.{key} has no description"
                 walk(child, f"{where}.{key}")
-            if isinstance(node.get("items"), dict):
-                walk(node["items"], where + "[]")
+            for sub in ("items", "additionalProperties"):
+                if isinstance(node.get(sub), dict):
+                    walk(node[sub], f"{where}[]")
 
     walk(schema, name)
 
