@@ -10,6 +10,8 @@ Builds (in a temporary folder, deleted afterwards; nothing is written into the p
   2. the whole per-shard check `validate` runs (rows + num_chars/text_sha256 consistency + id collection);
   3. jsonschema's Draft202012Validator alone, on a sample, for comparison.
 With --bad F, a fraction F of the rows is corrupted (three kinds), to show the cost of the jsonschema fallback.
+With --release, it also writes a whole release folder with the build's own shard and card writers (splits by
+a hash of the id) and times `validate_path` on it end to end, including the offline `load_dataset`.
 """
 
 from __future__ import annotations
@@ -106,6 +108,56 @@ def build_shard(corpus: str, out: Path, limit: int | None, bad: float) -> int:
     return n
 
 
+def build_release_folder(shard: Path, base: Path) -> Path:
+    """A release folder from the bench shard, written with the build's own shard and card writers."""
+    import hashlib as _h
+
+    from dataset_builder.config import load_config
+    from dataset_builder.release.card import render_card
+    from dataset_builder.release.manifest import dump_json
+    from dataset_builder.release.parquet_shards import write_sharded
+    from dataset_builder.release.writer import DUPLICATES_SCHEMA, REJECTED_SCHEMA
+
+    root = base / "dist" / "zh-bench" / "0.1.0"
+    root.mkdir(parents=True)
+    rows = pq.read_table(shard).to_pylist()
+    by_split: dict[str, list[dict]] = {"train": [], "validation": [], "test": []}
+    for row in rows:
+        point = int(_h.sha256(row["id"].encode()).hexdigest()[:8], 16) % 10
+        by_split["train" if point < 8 else "validation" if point < 9 else "test"].append(row)
+    del rows
+    schema = document_arrow_schema()
+    shards = {s: write_sharded(r, schema, root / "data", s, root) for s, r in by_split.items()}
+    written = [f for files in shards.values() for f in files]
+    written += write_sharded([], REJECTED_SCHEMA, root / "rejected", "rejected", root)
+    written += write_sharded([], DUPLICATES_SCHEMA, root / "duplicates", "duplicates", root)
+    sections = ["Motivation", "Composition", "Collection Process", "Preprocessing/Cleaning/Labeling", "Uses",
+                "Distribution", "Maintenance"]
+    (root / "DATASHEET.md").write_text("# Datasheet\n\n" + "".join(f"## {x}\n\nBenchmark data.\n\n" for x in sections),
+                                       "utf-8")
+    config = load_config(Path(__file__).resolve().parent.parent / "dataset.toml")
+    (root / "README.md").write_text(render_card(config, shards, "# Bench release\n"), "utf-8")
+    kept = {s: len(r) for s, r in by_split.items()}
+    files = []
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            rel = p.relative_to(root).as_posix()
+            files.append({"path": rel, "sha256": _h.sha256(p.read_bytes()).hexdigest(), "bytes": p.stat().st_size,
+                          "rows": pq.ParquetFile(p).metadata.num_rows if rel.endswith(".parquet") else None})
+    manifest = {
+        "manifest_version": 1, "name": "zh-bench", "version": "0.1.0",
+        "config": {"file": "dataset.toml", "sha256": "0" * 64},
+        "inputs": [{"path": "zh_mixed_316k.jsonl", "sha256": "0" * 64, "bytes": 0, "documents": sum(kept.values())}],
+        "counts": {"read": sum(kept.values()), "rejected": 0, "rejected_by_reason": [], "duplicates": 0,
+                   "kept": sum(kept.values()), "splits": kept},
+        "files": files, "cleaning": [],
+        "environment": {"dataset_builder": "0.1.0", "python": sys.version.split()[0], "pyarrow": pa.__version__,
+                        "datasets": "5.2.0", "huggingface_hub": "2.4.0"},
+    }
+    (root / "manifest.json").write_text(dump_json(manifest), "utf-8")
+    return root
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=CORPUS)
@@ -113,6 +165,7 @@ def main() -> None:
     ap.add_argument("--bad", type=float, default=0.0, help="fraction of rows to corrupt")
     ap.add_argument("--jsonschema-sample", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=3, help="timed runs; the best is reported")
+    ap.add_argument("--release", action="store_true", help="also time validate_path on a whole release folder")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
@@ -173,6 +226,21 @@ def main() -> None:
         dt = time.perf_counter() - t0
         print(f"jsonschema Draft202012Validator alone: {len(sample)} rows ({js_bad} invalid) in {dt:.2f} s = "
               f"{len(sample) / dt:,.0f} rows/s")
+
+        if args.release:
+            from dataset_builder.validate import validate_path
+
+            del table, batches, sample
+            root = build_release_folder(shard, Path(tmp))
+            for load in (False, True):
+                t0 = time.perf_counter()
+                report = validate_path(root, check_load=load)
+                dt = time.perf_counter() - t0
+                what = "with" if load else "without"
+                print(f"validate_path on the whole release, {what} load_dataset: {dt:.1f} s "
+                      f"({report.stats.get('rows_checked', 0) / dt:,.0f} rows/s) -> {report.summary()}")
+                for p in report.problems[:5]:
+                    print("   ", p.text()[:200])
 
 
 if __name__ == "__main__":
