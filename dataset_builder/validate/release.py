@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -86,13 +86,6 @@ def _sha256_file(path: Path) -> str:
 def _norm_heading(text: str) -> str:
     text = re.sub(r"^\s*(\d+[.)]?\s*)+", "", text)  # "3. Collection Process"
     return re.sub(r"[^a-z]", "", text.lower())
-
-
-def _json_path(parts: Iterable[Any]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _schema_diff(actual: pa.Schema, expected: pa.Schema) -> list[tuple[str, str]]:
@@ -676,7 +669,6 @@ class ReleaseChecker:
         return found + 1 if found is not None else None
 
     def _card_info(self, meta: dict, bad, all_read: bool) -> None:
-        from datasets.info import DatasetInfo
         from datasets.features import Features
 
         info = meta.get("dataset_info")
