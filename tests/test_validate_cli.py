@@ -151,3 +151,13 @@ def test_config_not_toml(tmp_path):
 def test_size_category_boundaries():
     assert [size_category(n) for n in (0, 999, 1000, 9999, 10_000, 999_999, 1_000_000)] == [
         "n<1K", "n<1K", "1K<n<10K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M"]
+
+
+def test_module_entry_point_runs_in_a_fresh_process(seed_release):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "dataset_builder.validate", str(seed_release), "--format", "json"],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ok"] is True
