@@ -413,3 +413,22 @@ def test_croissant_hash_out_of_date(release):
     rewrite_table(release, TEST, lambda t: set_value(t, "title", 0, "新标题"))
     report = check(release, "croissant.json", message="sha256 of data/test-00000-of-00001.parquet")
     assert find(report, "croissant.json")[0].field.startswith("distribution[")
+
+
+def test_a_check_that_crashes_is_reported_not_raised(release, monkeypatch):
+    from dataset_builder.validate import release as release_module
+
+    def boom(self):
+        raise RuntimeError("unforeseen")
+
+    monkeypatch.setattr(release_module.ReleaseChecker, "check_card", boom)
+    report = validate_path(release, check_load=False)
+    [p] = report.problems
+    assert p.file == release.as_posix() and "card check could not finish: RuntimeError: unforeseen" in p.message
+
+
+def test_yaml_syntax_error_in_card_names_the_line(release):
+    edit_text(release / "README.md", "pretty_name: ", "pretty_name: [unclosed ")
+    refresh_manifest(release)
+    report = check(release, "README.md", message="does not parse")
+    assert find(report, "README.md", message="does not parse")[0].line is not None

@@ -102,7 +102,8 @@ def validate_path(path: str | Path, strict: bool = False, *, check_load: bool = 
         report.kind = "release"
         check_release(path, report, strict=strict, check_load=check_load)
         # name files as the user can open them: the release path as given, then the file inside it
-        report.problems = [replace(p, file=(path / p.file).as_posix()) for p in report.problems]
+        report.problems = [replace(p, file=(path / p.file).as_posix() if p.file else path.as_posix())
+                           for p in report.problems]
         report.suppressed = {(path / k).as_posix(): v for k, v in report.suppressed.items()}
     elif not path.exists():
         report.add(Problem(str(path), "does not exist", check="input"))
