@@ -4,6 +4,8 @@ mutated ones, plus the Python-regex -> RE2 translation checked on every code poi
 from __future__ import annotations
 
 import copy
+import datetime
+import decimal
 import math
 import re
 import sys
@@ -126,11 +128,24 @@ def _drifted_tables():
         14, "quality", pa.array([r["quality"] for r in rows], pa.struct(
             [(k, pa.float32()) for k in ("han_ratio", "line_end_punct_ratio", "repeated_ngram_ratio")])))
     yield "large_list authors", base.set_column(5, "authors", base["authors"].cast(pa.large_list(pa.string())))
+    yield "binary id", base.set_column(0, "id", base["id"].cast(pa.binary()))
+    yield "date published_at", base.set_column(3, "published_at", pa.array(
+        [None if k % 2 else datetime.date(2014, 7, 8) for k in range(len(rows))], pa.date32()))
+    yield "decimal num_chars", base.set_column(10, "num_chars", pa.array(
+        [decimal.Decimal(r["num_chars"]) for r in rows], pa.decimal128(10, 0)))
+    yield "float num_chars with NaN, inf, 0.0", base.set_column(10, "num_chars", pa.array(
+        [[math.nan, math.inf, 0.0, -1.0, 3.0][k % 5] if k < 5 else float(r["num_chars"]) for k, r in enumerate(rows)]))
+    yield "float32 count in edits", base.set_column(13, "edits", pa.array(
+        [[{"operator": "x", "unit": "lines", "count": 1.5 if k % 2 else 2.0}] for k in range(len(rows))],
+        pa.list_(pa.struct([("operator", pa.string()), ("unit", pa.string()), ("count", pa.float32())]))))
 
 
 @pytest.mark.parametrize("name,table", list(_drifted_tables()), ids=[n for n, _ in _drifted_tables()])
 def test_fast_verdicts_equal_jsonschema_on_other_arrow_types(name, table):
     assert fast_invalid(table) == js_invalid(table.to_pylist()), name
+    if name != "decimal num_chars":  # decimals are numbers to jsonschema but not integers: it decides those
+        # decided without jsonschema: a drifted column in a large release must not send every row to it
+        assert not (FAST.marks(table) == 1).any(), name
 
 
 def test_sliced_batches_and_null_structs():

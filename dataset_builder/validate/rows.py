@@ -206,6 +206,9 @@ def _json_kind(t: pa.DataType) -> str | None:
         return "object"
     if pa.types.is_null(t):
         return "null"
+    if (pa.types.is_temporal(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t)
+            or pa.types.is_fixed_size_binary(t) or pa.types.is_binary_view(t)):
+        return "non-json"  # datetime/date/time/timedelta/bytes in Python: no JSON type accepts them
     return None
 
 
@@ -339,8 +342,11 @@ class _Node:
         out = np.zeros(n, dtype=np.int8)
         if self.null_bad:
             out[nulls] = BAD
-        if kind is None:
-            out[valid] = MAYBE  # not a JSON value: jsonschema decides
+        if kind is None or (kind == "non-json" and self.types is None):
+            out[valid] = MAYBE  # e.g. decimals (numbers to jsonschema), or no `type` to rule them out
+            return out
+        if kind == "non-json":
+            out[valid] = BAD  # the `type` keyword accepts no datetime or bytes value
             return out
         if kind == "null" or not valid.any():
             return out
@@ -348,10 +354,12 @@ class _Node:
         if accepted is False:
             out[valid] = BAD  # wrong type
             return out
-        if accepted is None:
-            out[valid] = MAYBE  # a float under integer: 1.0 is an integer to jsonschema
-            return out
         bad = np.zeros(n, dtype=bool)
+        if accepted is None:
+            # a float under `integer`: jsonschema takes 5.0 as an integer, and rejects 5.5, NaN and infinities
+            as_float = pc.cast(arr, pa.float64())
+            integral = _np(pc.and_(pc.is_finite(as_float), pc.equal(pc.floor(as_float), as_float)))
+            bad |= valid & ~integral
         if self.has_enum:
             if kind == "string":
                 bad |= valid & ~_np(pc.is_in(arr, value_set=self.enum_strings))
