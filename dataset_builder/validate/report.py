@@ -79,7 +79,7 @@ class Report:
             out += f" listed, {hidden} more of the same kinds not listed"
         invalid = self.stats.get("invalid_rows")
         if invalid:
-            out += f"; {invalid} rows fail the row schema"
+            out += f"; {invalid} row{' fails' if invalid == 1 else 's fail'} the row schema"
         return out + checked
 
     def to_dict(self) -> dict[str, Any]:
