@@ -432,3 +432,10 @@ def test_yaml_syntax_error_in_card_names_the_line(release):
     refresh_manifest(release)
     report = check(release, "README.md", message="does not parse")
     assert find(report, "README.md", message="does not parse")[0].line is not None
+
+
+def test_validation_leaves_the_release_untouched(release):
+    before = {p.relative_to(release).as_posix(): p.read_bytes() for p in release.rglob("*") if p.is_file()}
+    assert validate_path(release).ok
+    after = {p.relative_to(release).as_posix(): p.read_bytes() for p in release.rglob("*") if p.is_file()}
+    assert after == before  # the offline load uses a throwaway cache, not the release folder
