@@ -22,7 +22,7 @@ from dataset_builder.validate.report import Problem, Report
 
 from .conftest import REPO
 from .validate_helpers import (
-    build_seed_release, edit_manifest, edit_text, refresh_manifest, rewrite_table, set_value, shard_name,
+    build_mixed_release, build_seed_release, edit_manifest, edit_text, refresh_manifest, rewrite_table, set_value, shard_name,
 )
 
 
@@ -439,3 +439,47 @@ def test_validation_leaves_the_release_untouched(release):
     assert validate_path(release).ok
     after = {p.relative_to(release).as_posix(): p.read_bytes() for p in release.rglob("*") if p.is_file()}
     assert after == before  # the offline load uses a throwaway cache, not the release folder
+
+
+
+# --- a release with rejected and duplicate documents and empty splits ------------------------------------------
+
+@pytest.fixture(scope="session")
+def mixed_release_built(tmp_path_factory) -> Path:
+    return build_mixed_release(tmp_path_factory.mktemp("mixed"))
+
+
+@pytest.fixture
+def mixed(mixed_release_built, tmp_path) -> Path:
+    root = tmp_path / "dist" / mixed_release_built.parent.name / mixed_release_built.name
+    shutil.copytree(mixed_release_built, root)
+    return root
+
+
+def test_release_with_rejects_duplicates_and_empty_splits_validates_clean(mixed):
+    report = validate_path(mixed)
+    assert report.ok, "\n".join(p.text() for p in report.problems)
+    assert pq.ParquetFile(mixed / "rejected/rejected-00000-of-00001.parquet").metadata.num_rows >= 2
+    assert pq.ParquetFile(mixed / "duplicates/duplicates-00000-of-00001.parquet").metadata.num_rows == 1
+    assert not (mixed / TEST).exists() and set(report.stats["splits"]) == {"train"}
+
+
+def test_rejected_reason_changed_in_rejected_table(mixed):
+    rel = "rejected/rejected-00000-of-00001.parquet"
+    rewrite_table(mixed, rel, lambda t: set_value(t, "reason", 0, "made_up"))
+    check(mixed, "manifest.json", field="counts.rejected_by_reason", message="'made_up': manifest says 0")
+
+
+def test_duplicate_points_at_a_rejected_document(mixed):
+    rel = "duplicates/duplicates-00000-of-00001.parquet"
+    rewrite_table(mixed, rel, lambda t: set_value(t, "duplicate_of", 0, "d"))
+    check(mixed, rel, row=0, field="duplicate_of", message="'d' is not the id of a kept row")
+
+
+def test_empty_split_counted_but_shard_missing(mixed):
+    def change(m):
+        m["counts"]["splits"]["test"] += 1
+        m["counts"]["splits"]["train"] -= 1
+
+    edit_manifest(mixed, change)
+    check(mixed, "manifest.json", field="counts.splits.test", message="it has no shard in data/")

@@ -94,3 +94,24 @@ def edit_text(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text("utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+MIXED_TEXTS = {
+    "a": "国务院新闻办公室今天举行发布会，介绍上半年经济运行情况。记者从市教育局获悉，今年秋季全市将新增学位一万余个。",
+    "b": "气象台发布暴雨蓝色预警，提醒市民注意出行安全。本市地铁三号线北延段今日开通试运营，沿线设站八座。",
+    "c": "国务院新闻办公室今天举行发布会，介绍上半年经济运行情况。记者从市教育局获悉，今年秋季全市将新增学位一万余个。",
+    "d": "太短",
+    "e": "An English page that the Han-ratio filter rejects, long enough to pass the minimum length check.",
+}
+
+
+def build_mixed_release(base: Path) -> Path:
+    """A release with rejected and duplicate documents and empty validation/test splits, built by the library."""
+    with (base / "in.jsonl").open("w", encoding="utf-8") as f:
+        for doc_id, text in MIXED_TEXTS.items():
+            f.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
+    (base / "dataset.toml").write_text(
+        'name = "mixed"\nversion = "1.0.0"\ndescription = "mixed"\nlicense = "cc-by-4.0"\nlanguage = ["zh"]\n'
+        '[[inputs]]\npath = "in.jsonl"\nformat = "jsonl"\n[split]\ntrain = 1.0\nvalidation = 0.0\ntest = 0.0\n',
+        encoding="utf-8")
+    return build_release(base / "dataset.toml").release_dir
