@@ -753,10 +753,15 @@ class ReleaseChecker:
                 self.problem("DATASHEET.md", f"section {section!r} is empty", field=section, line=start + 1,
                              check="datasheet")
             if self.strict:
+                question = None
                 for j in range(start + 1, stop):
-                    if MORE_INFO.lower() in lines[j].lower():
-                        self.problem("DATASHEET.md", f"section {section!r} has an unanswered question "
-                                     f"({MORE_INFO}); --strict requires every answer", field=section, line=j + 1,
+                    m = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", lines[j])
+                    if m:
+                        question = m.group(1)
+                    elif MORE_INFO.lower() in lines[j].lower():
+                        asked = f" ({question[:80]}{'…' if len(question) > 80 else ''})" if question else ""
+                        self.problem("DATASHEET.md", f"section {section!r} has an unanswered question{asked}: "
+                                     f"{MORE_INFO}; --strict requires every answer", field=section, line=j + 1,
                                      check="datasheet")
 
     # -- croissant.json (when the release has one) -------------------------------------------------------------
