@@ -98,6 +98,20 @@ def datasheet(release: str, config_path: str, answers: str | None, strict: bool)
     out.print(f"documents written in {release}", highlight=False)
 
 
+@main.command()
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text for people, json for machines, github for GitHub Actions annotations.")
+@click.option("--strict", is_flag=True, help="Unanswered datasheet questions are problems too.")
+def validate(path: str, fmt: str, strict: bool) -> None:
+    """Check a release folder (every row, hashes, card, manifest, datasheet, offline loading) or a config file.
+
+    One line per problem naming the file, row and field; exit 1 when anything is wrong, 0 otherwise."""
+    from .validate import validate_main
+
+    sys.exit(validate_main(path, fmt, strict))
+
+
 def print_summary(result) -> None:
     counts = result.manifest["counts"]
     table = Table(title=f"{result.config.name} {result.config.version}", show_header=False, box=None)

@@ -4,6 +4,7 @@ build work starts. Every problem names the file and the key."""
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,6 +114,26 @@ def check_config_data(data: dict[str, Any], where: str) -> list[str]:
     clean = data.get("clean") or {}
     if not problems and clean.get("unicode_form") == "NFKC":
         problems.append(f"{where}: clean.unicode_form: NFKC folds full-width punctuation to ASCII")
+    problems += _hub_vocabulary_problems(data, where)
+    return problems
+
+
+def _hub_vocabulary_problems(data: dict[str, Any], where: str) -> list[str]:
+    """The Hub checks licence ids, task categories and language codes only when a card is pushed; checking them
+    here makes a build fail before any work instead of at publishing time."""
+    from .validate.vocab import LICENSES, TASK_CATEGORIES
+
+    problems = []
+    license_id = data.get("license")
+    if isinstance(license_id, str) and license_id not in LICENSES:
+        problems.append(f"{where}: license: {license_id!r} is not a Hub licence identifier "
+                        "(e.g. apache-2.0, cc-by-4.0, unknown, other)")
+    for k, task in enumerate(data.get("task_categories") or []):
+        if isinstance(task, str) and task not in TASK_CATEGORIES:
+            problems.append(f"{where}: task_categories[{k}]: {task!r} is not one of the Hub's task categories")
+    for k, code in enumerate(data.get("language") or []):
+        if isinstance(code, str) and not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", code):
+            problems.append(f"{where}: language[{k}]: {code!r} is not a language code (ISO 639, e.g. zh)")
     return problems
 
 

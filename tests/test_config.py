@@ -54,3 +54,13 @@ def test_missing_config_is_a_clear_error(tmp_path):
 def test_minimal_config_gets_defaults(tmp_path):
     config = load_config(write_config(tmp_path, INPUTS))
     assert config.output_dir == "dist" and config.clean.opencc_profile == "t2s"
+
+
+def test_hub_vocabulary_is_checked_before_any_work(tmp_path):
+    path = write_config(tmp_path, INPUTS, extra='task_categories = ["text-generation", "poetry-writing"]')
+    path.write_text(path.read_text().replace('license = "cc-by-4.0"', 'license = "CC-BY"'), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert f"{path}: license: 'CC-BY' is not a Hub licence identifier" in message
+    assert f"{path}: task_categories[1]: 'poetry-writing'" in message

@@ -39,7 +39,6 @@ def _toml_line(text: str, key: str) -> int | None:
 def check_config_file(path: Path, report: Report) -> None:
     """The config schema and the Hub vocabularies, on a dataset.toml, before any build work starts."""
     from ..config import check_config_data
-    from .vocab import LICENSES, TASK_CATEGORIES
 
     if sys.version_info >= (3, 11):
         import tomllib
@@ -67,22 +66,6 @@ def check_config_file(path: Path, report: Report) -> None:
         body = msg[len(prefix):] if msg.startswith(prefix) else msg
         key, _, what = body.partition(": ")
         report.add(Problem(name, what or body, field=key, line=_toml_line(text, key), check="config"))
-    lic = data.get("license")
-    if isinstance(lic, str) and lic not in LICENSES:
-        report.add(Problem(name, f"license {lic!r} is not a Hub licence identifier (e.g. apache-2.0, cc-by-4.0, "
-                           "unknown, other)", field="license", line=_toml_line(text, "license"), check="config"))
-    tasks = data.get("task_categories")
-    if isinstance(tasks, list):
-        for k, t in enumerate(tasks):
-            if isinstance(t, str) and t not in TASK_CATEGORIES:
-                report.add(Problem(name, f"task category {t!r} is not one of the Hub's", field=f"task_categories[{k}]",
-                                   line=_toml_line(text, "task_categories"), check="config"))
-    langs = data.get("language")
-    if isinstance(langs, list):
-        for k, code in enumerate(langs):
-            if isinstance(code, str) and not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", code):
-                report.add(Problem(name, f"language {code!r} is not a language code (ISO 639, e.g. zh)",
-                                   field=f"language[{k}]", line=_toml_line(text, "language"), check="config"))
 
 
 def validate_path(path: str | Path, strict: bool = False, *, check_load: bool = True) -> Report:
