@@ -3,10 +3,8 @@ then the release writer. Each stage is its own module; this file only lists them
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .cleaning import CleanStage
 from .config import Config
@@ -14,6 +12,7 @@ from .dedup_exact import ExactDeduplicator
 from .document import Document
 from .errors import InputError
 from .extract_metadata import MetadataExtractor
+from .hashing import file_sha256
 from .quality_filter import QualityFilter
 from .readers import read_input
 from .split_assign import SPLITS, SplitAssigner
@@ -74,15 +73,6 @@ def read_all(config: Config) -> Iterator[Document]:
             yield doc
 
 
-def _hash_file(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-            size += len(block)
-    return digest.hexdigest(), size
-
 
 def input_files(config: Config, documents: Iterable[Document]) -> list[InputFile]:
     """Each file the build read (data files and metadata sidecars) with its hash and document count."""
@@ -92,7 +82,7 @@ def input_files(config: Config, documents: Iterable[Document]) -> list[InputFile
     paths = set(counts) | {spec.metadata for spec in config.inputs if spec.metadata}
     files = []
     for path in sorted(paths):
-        sha256, size = _hash_file(config.root / path)
+        sha256, size = file_sha256(config.root / path)
         files.append(InputFile(path, sha256, size, counts.get(path, 0)))
     return files
 

@@ -38,7 +38,7 @@ def _non_null_types(node: dict[str, Any]) -> list[str]:
 
 
 def _feature_for(node: dict[str, Any], where: str):
-    from datasets import Features, List, Value  # imported lazily: `datasets` is slow to import
+    from datasets import List, Value  # imported lazily: `datasets` is slow to import
 
     kinds = _non_null_types(node)
     if len(kinds) != 1:

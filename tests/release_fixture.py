@@ -11,17 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataset_builder.document import Document, Origin
+from dataset_builder.release.writer import DUPLICATES_SCHEMA, REJECTED_SCHEMA
 from dataset_builder.schema import document_arrow_schema
-
-ORIGIN = pa.struct([("file", pa.string()), ("line", pa.int64()), ("row", pa.int64()), ("encoding", pa.string())])
-REJECTED_SCHEMA = pa.schema(
-    [("id", pa.string()), ("stage", pa.string()), ("reason", pa.string()), ("details", pa.string()),
-     ("origin", ORIGIN), ("text", pa.string())]
-)
-DUPLICATES_SCHEMA = pa.schema(
-    [("id", pa.string()), ("duplicate_of", pa.string()), ("origin", ORIGIN), ("text_sha256", pa.string()),
-     ("text", pa.string())]
-)
 
 CONFIG_TOML = '''name = "fixture-news"
 version = "1.2.3"

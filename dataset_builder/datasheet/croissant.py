@@ -14,12 +14,12 @@ nested Parquet columns, and a field it cannot read would make the file claim mor
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+from ..hashing import file_sha256
 from ..config import Config
 from ..schema import load_schema
 from .answers import Answers
@@ -30,9 +30,6 @@ CROISSANT_RAI = "http://mlcommons.org/croissant/RAI/1.0"
 PARQUET = "application/x-parquet"
 NESTED = ("origin", "edits", "quality")
 
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _field_type(mlc: Any, node: dict[str, Any]) -> tuple[Any, bool]:
@@ -100,7 +97,7 @@ def build_croissant(release_dir: Path, config: Config, answers: Answers, facts: 
             path = release_dir / rel
             distribution.append(mlc.FileObject(
                 id=rel, name=rel, content_url=rel, encoding_formats=[PARQUET],
-                sha256=_sha256(path), content_size=f"{path.stat().st_size} B",
+                sha256=file_sha256(path)[0], content_size=f"{path.stat().st_size} B",
                 description=f"Shard of the {split.name} split.",
             ))
     distribution.append(mlc.FileSet(

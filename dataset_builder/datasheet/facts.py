@@ -5,7 +5,6 @@ rebuilding it, and every figure in them can be checked against the data.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections import Counter
@@ -15,6 +14,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from ..hashing import file_sha256
 from .answers import DatasheetError
 
 SPLITS = ("train", "validation", "test")
@@ -120,13 +120,6 @@ def _by_count(counter: Counter) -> list[tuple[str, int]]:
     items = [(UNKNOWN if k is None else str(k), n) for k, n in counter.items()]
     return sorted(items, key=lambda kv: (kv[0] == UNKNOWN, -kv[1], kv[0]))
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_manifest(release_dir: Path) -> dict[str, Any]:
@@ -236,6 +229,6 @@ def check_against_manifest(release_dir: Path, facts: ReleaseFacts) -> list[str]:
             continue  # documents are (re)written with the datasheet
         if not path.is_file():
             problems.append(f"{where}: lists {entry['path']}, which is missing")
-        elif _sha256(path) != entry.get("sha256"):
+        elif file_sha256(path)[0] != entry.get("sha256"):
             problems.append(f"{where}: {entry['path']} does not match its sha256")
     return problems

@@ -14,7 +14,7 @@ from ..config import Config
 from ..schema import load_schema
 from .answers import MISSING, Answers, questions
 from .croissant import plain_citation
-from .facts import UNKNOWN, ReleaseFacts
+from .facts import ReleaseFacts
 from .plots import Plot
 
 GEBRU = "*Datasheets for Datasets* (Gebru et al., Communications of the ACM 64(12), 2021)"

@@ -6,13 +6,14 @@ Every shard of every split is written with the one Arrow schema derived from the
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from ..hashing import file_sha256
 
 # datasets' defaults: shards of at most 500 MB of uncompressed Arrow, row groups of at most 100 MB.
 MAX_SHARD_BYTES = 500 * 1024 * 1024
@@ -30,10 +31,6 @@ class WrittenFile:
     arrow_bytes: int = 0  # uncompressed Arrow size, for dataset_info num_bytes
 
 
-def file_digest(path: Path) -> tuple[str, int]:
-    data = path.read_bytes()
-    return hashlib.sha256(data).hexdigest(), len(data)
-
 
 def write_parquet(table: pa.Table, path: Path, release_dir: Path) -> WrittenFile:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,7 +44,7 @@ def write_parquet(table: pa.Table, path: Path, release_dir: Path) -> WrittenFile
         # No row group at all: `datasets` reads a zero-row row group with batch size 0 and fails, while a file
         # with the schema and no row groups loads as an empty split with the declared features.
         pq.ParquetWriter(path, table.schema, **options).close()
-    sha256, size = file_digest(path)
+    sha256, size = file_sha256(path)
     return WrittenFile(path.relative_to(release_dir).as_posix(), sha256, size, table.num_rows, table.nbytes)
 
 

@@ -15,7 +15,8 @@ from ..schema import document_arrow_schema
 from ..datasheet import document_release
 from .card import render_card
 from .manifest import build_manifest, write_manifest
-from .parquet_shards import WrittenFile, file_digest, write_sharded
+from ..hashing import file_sha256
+from .parquet_shards import WrittenFile, write_sharded
 
 _ORIGIN = pa.struct([("file", pa.string()), ("line", pa.int64()), ("row", pa.int64()), ("encoding", pa.string())])
 REJECTED_SCHEMA = pa.schema(
@@ -31,7 +32,7 @@ DUPLICATES_SCHEMA = pa.schema(
 def _write_text(release_dir: Path, name: str, text: str) -> WrittenFile:
     path = release_dir / name
     path.write_text(text, encoding="utf-8")
-    sha256, size = file_digest(path)
+    sha256, size = file_sha256(path)
     return WrittenFile(name, sha256, size, None)
 
 

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from jsonschema import Draft202012Validator
 
+from ..hashing import file_sha256
 from ..schema import document_arrow_schema, document_features, load_schema
 from .report import Problem, Report
 from .rows import RowValidator, document_row_validator, error_field, short_message
@@ -74,13 +75,6 @@ def _batch_boundary_bytes(t: pa.DataType) -> int:
 def _split_order(split: str) -> tuple[int, str]:
     return (EXPECTED_SPLITS.index(split) if split in EXPECTED_SPLITS else len(EXPECTED_SPLITS), split)
 
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _norm_heading(text: str) -> str:
@@ -480,7 +474,7 @@ class ReleaseChecker:
             if size != entry["bytes"]:
                 self.problem(rel, f"size is {size} bytes; manifest.json says {entry['bytes']}", field="bytes",
                              check="manifest")
-            digest = _sha256_file(path)
+            digest = file_sha256(path)[0]
             if digest != entry["sha256"]:
                 self.problem(rel, f"sha256 is {digest}; manifest.json says {entry['sha256']}", field="sha256",
                              check="manifest")
@@ -791,7 +785,7 @@ class ReleaseChecker:
                 self.problem("croissant.json", f"FileObject {url!r} is not in the release",
                              field=f"distribution[{k}].contentUrl", check="croissant")
                 continue
-            if "sha256" in obj and obj["sha256"] != _sha256_file(target):
+            if "sha256" in obj and obj["sha256"] != file_sha256(target)[0]:
                 self.problem("croissant.json", f"sha256 of {url} does not match the file",
                              field=f"distribution[{k}].sha256", check="croissant")
             size = obj.get("contentSize")
