@@ -1,0 +1,133 @@
+"""Line operators for page chrome recognised by structure and vocabulary, never by one site's exact strings.
+
+- `HttpErrorRemover`: HTTP status banners ("404 Not Found", "502 Bad Gateway", "Error 404") and server signatures
+  ("nginx/1.18.0", "Apache/2.4.1 (Unix)", any `Name/1.2.3` alone on a line).
+- `JunkLineRemover`: lines with no letter, digit or Han character (stray "?", rules of dashes, lone bullets).
+- `CopyrightRemover`: copyright, ICP licence and reprint-notice lines.
+- `NavigationRemover`: short lines made mostly of navigation vocabulary (home/back/top links, share bars,
+  comment prompts, "read the full text", download buttons, font-size controls, read counters, site banners) and
+  link bars (many short items separated by | or by spaces).
+
+Lines the metadata extractor needs (dates, 来源/作者/编辑 labels, breadcrumbs) are left for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Document
+from .base import LineOperator, drop_lines
+from .metadata_lines import is_metadata_line
+from .text_units import HAN, LETTER_OR_DIGIT, SENTENCE_END, alternation
+
+_HTTP_STATUS = re.compile(
+    r"^(?:HTTP(?:/\d(?:\.\d)?)?\s*|Error\s*|错误\s*)?[1-5]\d\d(?:\s*[-:：]?\s*[A-Za-z][A-Za-z' -]{2,40}|\s*错误|\s*error)?$"
+    r"|^(?:Error|ERROR)\s*[1-5]\d\d\b.{0,60}$"
+    r"|^(?:Not Found|Forbidden|Bad Gateway|Bad Request|Service Unavailable|Gateway Time-?out|Internal Server Error)\.?$"
+    r"|^The requested URL .{0,200} was not found on this server\.?$"
+    r"|^(?:Powered by|Proudly powered by)\s+\S.{0,40}$",
+    re.IGNORECASE,
+)
+_SERVER_SIGNATURE = re.compile(r"^[A-Za-z][\w.-]{1,30}/\d+(?:\.\d+){1,3}(?:\s*\([^)]{1,40}\))?(?:\s+Server at .{1,80})?$")
+_CHINESE_ERROR = re.compile(
+    alternation(("您访问的页面不存在", "页面不存在", "找不到页面", "页面未找到", "访问的页面不存在", "服务器错误", "网页无法访问", "该页面已被删除"))
+)
+
+
+class HttpErrorRemover(LineOperator):
+    name = "http_error_remover"
+
+    def apply(self, lines: list[str], doc: Document) -> list[str]:
+        drop = {
+            i
+            for i, line in enumerate(lines)
+            if len(line) <= 220
+            and (_HTTP_STATUS.match(line) or _SERVER_SIGNATURE.match(line) or (len(line) <= 30 and _CHINESE_ERROR.search(line)))
+        }
+        return drop_lines(self, lines, doc, drop)
+
+
+class JunkLineRemover(LineOperator):
+    name = "junk_line_remover"
+
+    def apply(self, lines: list[str], doc: Document) -> list[str]:
+        drop = {i for i, line in enumerate(lines) if LETTER_OR_DIGIT.search(line) is None}
+        return drop_lines(self, lines, doc, drop)
+
+
+_COPYRIGHT = re.compile(
+    r"版权所有|版權所有|copyright|©|\(c\)\s*\d{4}|all rights reserved|icp\s*备|icp\s*證|icp\s*证|icp备案|公网安备|公網安備|网安备"
+    r"|增值电信业务经营许可证|不良信息举报|未经授权|未经许可|禁止转载|严禁转载|转载请注明|本站声明|免责声明|版权声明|技术支持\s*[:：]",
+    re.IGNORECASE,
+)
+
+
+class CopyrightRemover(LineOperator):
+    name = "copyright_remover"
+
+    def apply(self, lines: list[str], doc: Document) -> list[str]:
+        drop = {i for i, line in enumerate(lines) if len(line) <= 160 and _COPYRIGHT.search(line)}
+        return drop_lines(self, lines, doc, drop)
+
+
+# Words of page navigation, buttons, share bars, comment boxes, counters and font controls.
+NAVIGATION_WORDS = (
+    "首页", "网站首页", "回首页", "返回首页", "主页", "返回", "返 回", "回顶部", "返回顶部", "顶部", "置顶",
+    "上一篇", "下一篇", "上一页", "下一页", "上一条", "下一条", "尾页", "末页", "打印本页", "打印此文", "打印", "关闭窗口",
+    "关闭本页", "关闭", "收藏本页", "加入收藏", "收藏", "设为首页", "分享到", "分享至", "分享", "转发", "推荐到", "推荐给",
+    "字号", "字体", "默认", "阅读量", "阅读数", "阅读次数", "浏览次数", "浏览量", "点击数", "点击量", "点击率", "访问量",
+    "人气", "热度", "评论", "发表评论", "我要评论", "查看评论", "网友评论", "评论数", "我要注册", "注册", "登录", "登陆",
+    "退出", "文明上网", "理性发言", "遵守相关规定", "请您", "复制本文标题地址", "复制链接", "复制", "本文", "标题", "地址",
+    "链接", "网址", "点击查看全文", "查看全文", "阅读全文", "查看原文", "阅读原文", "展开全文", "全文", "点击进入", "点击",
+    "立即下载", "免费下载", "下载", "扫一扫", "扫描二维码", "二维码", "微信", "微博", "新浪微博", "腾讯微博", "搜狐微博",
+    "网易微博", "开心网", "人人网", "豆瓣", "空间", "朋友圈", "好友", "手机版", "电脑版", "客户端", "订阅", "更多",
+    "搜索", "帮助", "网站地图", "联系我们", "关于我们", "投稿", "纠错", "举报", "繁体", "简体", "门户网站", "网站", "官网",
+    "在线", "论坛", "博客", "频道", "导航", "栏目", "友情链接", "相关链接", "进入", "点赞", "赞", "收起", "加大", "减小",
+    "放大", "缩小", "正文", "来顶", "沙发", "打赏", "关注我们", "关注", "扫码", "官方", "公众号",
+)
+_NAVIGATION = re.compile(alternation(NAVIGATION_WORDS) + r"|[【\[(（]?\s*大\s*中\s*小\s*[】\])）]?")
+_SHARE_BAR = re.compile(r"^(?:" + alternation(("分享到", "分享至", "分享", "一键分享", "转发到")) + r")\s*[:：]?")
+_LINK_BAR_SEPARATOR = re.compile(r"\s*[|｜]\s*|\s{2,}|\s+[·•]\s+")
+
+
+def navigation_share(line: str) -> tuple[int, int]:
+    """(Han characters in navigation words, Han characters in the line)."""
+    covered = sum(len(HAN.findall(m.group(0))) for m in _NAVIGATION.finditer(line))
+    return covered, len(HAN.findall(line))
+
+
+def is_navigation(line: str) -> bool:
+    if len(line) > 120:
+        return False
+    if _SHARE_BAR.match(line) and not SENTENCE_END.search(line):
+        return True
+    if len(line) <= 60:
+        covered, total = navigation_share(line)
+        if covered >= 2 and total - covered <= max(2, 0.3 * total):
+            return True
+    parts = [p for p in _LINK_BAR_SEPARATOR.split(line) if p]
+    if len(parts) >= 4 and not SENTENCE_END.search(line):
+        lengths = [len(p) for p in parts]
+        if "|" in line or "｜" in line:
+            return max(lengths) <= 12
+        return sum(lengths) / len(lengths) <= 4  # verse split by spaces has 5- or 7-character phrases
+    return False
+
+
+# A site's name banner at the head of the page: "某某县新闻门户网站", "某某市人民政府网".
+_SITE_BANNER = re.compile(
+    r"^[^\s，。,:：]{2,16}(?:" + alternation(("门户网站", "官方网站", "网站", "门户", "官网", "新闻网", "信息网", "政府网", "人民政府网")) + r")$"
+)
+_HEAD_LINES = 5
+
+
+class NavigationRemover(LineOperator):
+    name = "navigation_remover"
+
+    def apply(self, lines: list[str], doc: Document) -> list[str]:
+        drop = {
+            i
+            for i, line in enumerate(lines)
+            if (is_navigation(line) or (i < _HEAD_LINES and _SITE_BANNER.match(line))) and not is_metadata_line(line)
+        }
+        return drop_lines(self, lines, doc, drop)

@@ -1,0 +1,79 @@
+"""Spam: keyword-stuffed lines (pornography, gambling, runs of place names joined by | or _) are removed; a
+document that is mostly spam is rejected by the stage (reason `spam`); spam phrases injected into an otherwise good
+paragraph are flagged (`spam_inline`) and left, since cutting them out of a sentence could damage it.
+
+Recognised by shape and vocabulary: many short items joined by separators, with spam words or place-name suffixes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Document
+from .base import LineOperator
+from .text_units import HAN, SENTENCE_END, alternation, is_paragraph
+
+# Words that almost only occur in porn or gambling spam.
+STRONG_SPAM = (
+    "一区二区", "二区三区", "三区四区", "无码", "熟女", "少妇", "人妻", "波多野结衣", "苍井空", "国产精品", "精品国产",
+    "久久久久", "偷拍", "自拍偷拍", "在线av", "av在线", "av网", "毛片", "三级片", "黄色网站", "黄色视频", "成人网站",
+    "成人视频", "色情", "乱伦", "巨乳", "美女裸体", "免费a片", "a片", "百家乐", "六合彩", "时时彩", "娱乐城", "真人娱乐",
+    "网上赌场", "赌场", "博彩", "老虎机", "赌球", "开户送", "注册送", "彩金", "葡京", "威尼斯人", "太阳城", "金沙娱乐",
+    "北京赛车", "重庆时时彩", "澳门赌", "体育投注", "棋牌游戏", "日本一区", "亚洲av", "国产av", "欧美av", "日韩av",
+)
+# Words common in spam lists but also in news; they count only on a keyword-stuffed line.
+WEAK_SPAM = ("亚洲", "欧美", "日韩", "国产", "精品", "在线", "免费", "视频", "高清", "福利", "激情", "午夜", "美女", "av",
+             "AV", "彩票", "投注", "澳门", "娱乐", "网站", "观看", "播放", "下载")
+_STRONG = re.compile(alternation(STRONG_SPAM), re.IGNORECASE)
+_WEAK = re.compile(alternation(WEAK_SPAM), re.IGNORECASE)
+_STUFFING_SEPARATOR = re.compile(r"\s*[|｜_]\s*|\s*[,，、]\s*")
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|县|区|镇|乡|村|州|旗|盟|岛|自治区|自治州|自治县)$")
+
+
+def spam_words(line: str) -> int:
+    return len(_STRONG.findall(line))
+
+
+def is_spam_line(line: str) -> bool:
+    """Keyword stuffing: many short items joined by separators, with spam words or mostly place names."""
+    parts = [p for p in _STUFFING_SEPARATOR.split(line) if p]
+    short_items = len(parts) >= 4 and sum(len(p) for p in parts) / len(parts) <= 16 and not SENTENCE_END.search(line)
+    strong = spam_words(line)
+    if short_items:
+        if strong >= 1 or len(_WEAK.findall(line)) >= len(parts):
+            return True
+        if len(parts) >= 6 and ("|" in line or "｜" in line or "_" in line):
+            places = sum(1 for p in parts if _PLACE.match(p) or len(p) <= 3)
+            if places >= 0.6 * len(parts) and sum(1 for p in parts if _PLACE.match(p)) >= 3:
+                return True
+    if not is_paragraph(line) and strong >= 2:
+        return True
+    # A line that is mostly spam words, whatever its shape.
+    han = len(HAN.findall(line))
+    covered = sum(len(m.group(0)) for m in _STRONG.finditer(line))
+    return han > 0 and strong >= 2 and covered >= 0.4 * han
+
+
+class SpamLineRemover(LineOperator):
+    name = "spam_line_remover"
+
+    def __init__(self, max_spam_share: float = 0.5) -> None:
+        self.max_spam_share = max_spam_share
+
+    def apply(self, lines: list[str], doc: Document) -> list[str]:
+        kept: list[str] = []
+        removed_chars = 0
+        for line in lines:
+            if is_spam_line(line):
+                removed_chars += len(line)
+                continue
+            if spam_words(line) and "spam_inline" not in doc.flags:
+                doc.flags.append("spam_inline")
+            kept.append(line)
+        if len(kept) != len(lines):
+            doc.record_edit(self.name, self.unit, len(lines) - len(kept))
+            total = removed_chars + sum(len(line) for line in kept)
+            share = removed_chars / total if total else 0.0
+            if share > self.max_spam_share:
+                doc.reject("clean", "spam", f"{share:.2f} of the characters are spam lines > max_spam_share {self.max_spam_share}")
+        return kept
