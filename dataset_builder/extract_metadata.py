@@ -21,16 +21,27 @@ from .cleaning.metadata_lines import (
     BREADCRUMB_LABEL,
     BREADCRUMB_SEPARATOR,
     DATE,
+    BREADCRUMB_WORDS,
     LABELLED,
+    LABELS,
     PERIODICAL,
     is_breadcrumb,
     is_date_line,
 )
+from .cleaning.base import candidate_lines
 from .cleaning.page_chrome import is_navigation
-from .cleaning.text_units import HAN, is_paragraph
+from .cleaning.text_units import HAN, alternation, is_paragraph
 from .document import Document
 from .stage import Stage
 
+# Any line that may carry metadata has one of these; the others are not examined further.
+_METADATA_CANDIDATE = re.compile(
+    alternation(
+        tuple(w for words in LABELS.values() for w in words)
+        + BREADCRUMB_WORDS
+        + ("19", "20", ">", "＞", "»", "›", "期")
+    )
+)
 _HEAD_LINES = 15
 _TAIL_LINES = 8
 _TITLE_MAX_CHARS = 80
@@ -145,7 +156,11 @@ class MetadataExtractor(Stage):
         head = list(range(min(_HEAD_LINES, len(lines))))
         tail = list(range(max(len(head), len(lines) - _TAIL_LINES), len(lines)))
         date_index = None
+        text = doc.text
+        candidates = set(candidate_lines(_METADATA_CANDIDATE, lines, text)) if _METADATA_CANDIDATE.search(text) else set()
         for i in head + tail:
+            if i not in candidates:
+                continue
             line = lines[i]
             if self._labelled(line, found):
                 consumed.add(i)

@@ -1,24 +1,35 @@
 """Quality signals counted in characters (Chinese has no spaces between words) and the thresholds that reject.
 
-Every signal is stored on the document whether or not it passes, so thresholds can be re-tuned later."""
+Every signal is stored on the document whether or not it passes, so thresholds can be re-tuned later. The checks
+run in a fixed order and the first failure is the recorded reason: not_chinese, too_short, low_han_ratio,
+few_line_end_punct, repetitive.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 
+from .cleaning.text_units import HAN
 from .config import FilterConfig
 from .document import Document
 from .stage import Stage
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LINE_END_PUNCT = tuple("。！？!?…”」』）)；;：:")
 _NGRAM = 10  # character n-gram length for the repetition signal
+_LETTER = re.compile(r"[^\W\d_]")
+_KANA = re.compile(r"[\u3040-\u309f\u30a0-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# Letters of other alphabets (Cyrillic, Greek, Arabic, Hebrew, Indic, Thai, ...): rare in Chinese text.
+_OTHER_LETTER = re.compile(r"[\u0370-\u1fff]")
 
 
-def han_ratio(text: str) -> float:
+def han_ratio(text: str, han: int | None = None) -> float:
     visible = len(text) - text.count(" ") - text.count("\n")
-    return len(_HAN.findall(text)) / visible if visible else 0.0
+    if han is None:
+        han = len(HAN.findall(text))
+    return han / visible if visible else 0.0
 
 
 def line_end_punct_ratio(text: str) -> float:
@@ -28,15 +39,45 @@ def line_end_punct_ratio(text: str) -> float:
 
 def repeated_ngram_ratio(text: str, n: int = _NGRAM) -> float:
     """Share of characters covered by character n-grams that occur more than once in the text."""
-    if len(text) < n:
+    size = len(text)
+    if size <= n:
         return 0.0
-    grams = [text[i : i + n] for i in range(len(text) - n + 1)]
+    grams = list(map(text.__getitem__, map(slice, range(size - n + 1), range(n, size + 1))))
+    if len(set(grams)) == len(grams):  # no n-gram repeats: the common case, answered without a second pass
+        return 0.0
     counts = Counter(grams)
-    covered = bytearray(len(text))
+    covered = bytearray(size)
+    ones = b"\x01" * n
     for i, gram in enumerate(grams):
         if counts[gram] > 1:
-            covered[i : i + n] = b"\x01" * n
-    return sum(covered) / len(text)
+            covered[i : i + n] = ones
+    return covered.count(1) / size
+
+
+def detect_language(text: str, han: int | None = None) -> tuple[str, float]:
+    """(language, share of Han characters among letters). zh | ja | ko | en | und.
+
+    Letters are Han, Latin, kana, Hangul and (counted only when present) any other alphabet."""
+    if han is None:
+        han = len(HAN.findall(text))
+    latin = len(_LATIN.findall(text))
+    kana = len(_KANA.findall(text)) if _KANA.search(text) else 0
+    hangul = len(_HANGUL.findall(text)) if _HANGUL.search(text) else 0
+    letters = han + latin + kana + hangul
+    if _OTHER_LETTER.search(text):
+        letters = len(_LETTER.findall(text))
+    if letters == 0:
+        return "und", 0.0
+    share = han / letters
+    if kana and kana >= 0.15 * (han + kana):
+        return "ja", share
+    if hangul >= 0.3 * letters:
+        return "ko", share
+    if share >= 0.5:
+        return "zh", share
+    if latin >= 0.5 * letters:
+        return "en", share
+    return "und", share
 
 
 class QualityFilter(Stage):
@@ -48,19 +89,34 @@ class QualityFilter(Stage):
 
     def process(self, doc: Document) -> None:
         text = doc.text
+        han = len(HAN.findall(text))
         doc.quality = {
-            "han_ratio": round(han_ratio(text), 6),
+            "han_ratio": round(han_ratio(text, han), 6),
             "line_end_punct_ratio": round(line_end_punct_ratio(text), 6),
             "repeated_ngram_ratio": round(repeated_ngram_ratio(text), 6),
         }
         cfg = self.config
-        if len(text) < cfg.min_chars:
+        language, chinese_share = detect_language(text, han)
+        if language in ("ja", "ko") or chinese_share < cfg.min_chinese_share:
+            doc.language = language
+            doc.reject(
+                self.name, "not_chinese", f"language {language}, Han share of letters {chinese_share:.3f} (min_chinese_share {cfg.min_chinese_share})"
+            )
+        elif len(text) < cfg.min_chars:
             doc.reject(self.name, "too_short", f"{len(text)} < min_chars {cfg.min_chars}")
         elif doc.quality["han_ratio"] < cfg.min_han_ratio:
-            doc.reject(self.name, "low_han_ratio", f"{doc.quality['han_ratio']} < {cfg.min_han_ratio}")
+            doc.reject(self.name, "low_han_ratio", f"{doc.quality['han_ratio']} < min_han_ratio {cfg.min_han_ratio}")
         elif doc.quality["line_end_punct_ratio"] < cfg.min_line_end_punct_ratio:
-            doc.reject(self.name, "few_line_end_punct", f"{doc.quality['line_end_punct_ratio']} < {cfg.min_line_end_punct_ratio}")
+            doc.reject(
+                self.name,
+                "few_line_end_punct",
+                f"{doc.quality['line_end_punct_ratio']} < min_line_end_punct_ratio {cfg.min_line_end_punct_ratio}",
+            )
         elif doc.quality["repeated_ngram_ratio"] > cfg.max_repeated_ngram_ratio:
-            doc.reject(self.name, "repetitive", f"{doc.quality['repeated_ngram_ratio']} > {cfg.max_repeated_ngram_ratio}")
+            doc.reject(
+                self.name,
+                "repetitive",
+                f"{doc.quality['repeated_ngram_ratio']} > max_repeated_ngram_ratio {cfg.max_repeated_ngram_ratio}",
+            )
         if doc.rejection is None:
-            doc.language = doc.language or "zh"
+            doc.language = doc.given.get("language") or "zh"

@@ -24,11 +24,8 @@ LABELS = {
 }
 _LABEL_ALTERNATION = "|".join(f"(?P<{kind}>{alternation(words)})" for kind, words in LABELS.items())
 LABELLED = re.compile(rf"(?:^|(?<=\s)|(?<=[|｜【\[(（]))(?:{_LABEL_ALTERNATION})\s*[:：]\s*")
-BREADCRUMB_LABEL = re.compile(
-    "(?:"
-    + alternation(("您当前的位置", "您当前位置", "当前位置", "您现在的位置", "您的位置", "你的位置", "你现在的位置", "所在位置", "现在位置"))
-    + r")\s*[:：]?\s*"
-)
+BREADCRUMB_WORDS = ("您当前的位置", "您当前位置", "当前位置", "您现在的位置", "您的位置", "你的位置", "你现在的位置", "所在位置", "现在位置")
+BREADCRUMB_LABEL = re.compile("(?:" + alternation(BREADCRUMB_WORDS) + r")\s*[:：]?\s*")
 BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:>>|>|＞|»|›|→|/)\s*")
 # "当代贵州 2014年29期", "求是 2015年第3期": a periodical and its issue, alone on a line.
 PERIODICAL = re.compile(r"^(?P<name>[^\s\d:：,，。]{2,15})\s*(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?:第\s*)?(?P<issue>\d{1,3})\s*期$")

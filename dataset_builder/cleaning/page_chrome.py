@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 
 from ..document import Document
-from .base import LineOperator, drop_lines
+from .base import LineOperator, candidate_lines, drop_lines
 from .metadata_lines import is_metadata_line
-from .text_units import HAN, LETTER_OR_DIGIT, SENTENCE_END, alternation
+from .text_units import HAN, LETTER_OR_DIGIT_CLASS, SENTENCE_END, alternation
 
 _HTTP_STATUS = re.compile(
     r"^(?:HTTP(?:/\d(?:\.\d)?)?\s*|Error\s*|错误\s*)?[1-5]\d\d(?:\s*[-:：]?\s*[A-Za-z][A-Za-z' -]{2,40}|\s*错误|\s*error)?$"
@@ -34,39 +34,55 @@ _CHINESE_ERROR = re.compile(
 )
 
 
+_HTTP_CANDIDATE = re.compile(
+    alternation(
+        ("Not Found", "NOT FOUND", "not found", "Forbidden", "FORBIDDEN", "Error", "ERROR", "error", "HTTP", "Gateway",
+         "Unavailable", "Bad Request", "Powered", "powered", "requested URL", "/", "404", "403", "500", "502", "503")
+    )
+    + "|"
+    + _CHINESE_ERROR.pattern
+)
+
+
 class HttpErrorRemover(LineOperator):
     name = "http_error_remover"
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
         drop = {
             i
-            for i, line in enumerate(lines)
-            if len(line) <= 220
+            for i in candidate_lines(_HTTP_CANDIDATE, lines)
+            if len(line := lines[i]) <= 220
             and (_HTTP_STATUS.match(line) or _SERVER_SIGNATURE.match(line) or (len(line) <= 30 and _CHINESE_ERROR.search(line)))
         }
         return drop_lines(self, lines, doc, drop)
+
+
+_JUNK = re.compile(f"^[^{LETTER_OR_DIGIT_CLASS}\n]+$", re.MULTILINE)
 
 
 class JunkLineRemover(LineOperator):
     name = "junk_line_remover"
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
-        drop = {i for i, line in enumerate(lines) if LETTER_OR_DIGIT.search(line) is None}
+        drop = set(candidate_lines(_JUNK, lines))
         return drop_lines(self, lines, doc, drop)
 
 
-_COPYRIGHT = re.compile(
-    r"版权所有|版權所有|copyright|©|\(c\)\s*\d{4}|all rights reserved|icp\s*备|icp\s*證|icp\s*证|icp备案|公网安备|公網安備|网安备"
-    r"|增值电信业务经营许可证|不良信息举报|未经授权|未经许可|禁止转载|严禁转载|转载请注明|本站声明|免责声明|版权声明|技术支持\s*[:：]",
-    re.IGNORECASE,
+_COPYRIGHT_WORDS = (
+    "版权所有", "版权声明", "©", "公网安备", "网安备", "增值电信业务经营许可证", "不良信息举报", "未经授权", "未经许可",
+    "禁止转载", "严禁转载", "转载请注明", "本站声明", "免责声明", "技术支持：", "技术支持:", "ICP", "icp", "Icp",
+    "Copyright", "COPYRIGHT", "copyright", "All Rights Reserved", "All rights reserved", "ALL RIGHTS RESERVED",
 )
+# A pure alternation of literals: Python's regex engine then skips, by their first characters, the positions where
+# none can start, which is what makes vocabulary searches fast.
+_COPYRIGHT = re.compile(alternation(_COPYRIGHT_WORDS) + r"|\([cC]\)\s*\d{4}")
 
 
 class CopyrightRemover(LineOperator):
     name = "copyright_remover"
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
-        drop = {i for i, line in enumerate(lines) if len(line) <= 160 and _COPYRIGHT.search(line)}
+        drop = {i for i in candidate_lines(_COPYRIGHT, lines) if len(lines[i]) <= 160}
         return drop_lines(self, lines, doc, drop)
 
 
@@ -119,15 +135,21 @@ _SITE_BANNER = re.compile(
     r"^[^\s，。,:：]{2,16}(?:" + alternation(("门户网站", "官方网站", "网站", "门户", "官网", "新闻网", "信息网", "政府网", "人民政府网")) + r")$"
 )
 _HEAD_LINES = 5
+_NAVIGATION_WORDS = re.compile(alternation(NAVIGATION_WORDS))
+_NAVIGATION_SHAPE = re.compile(alternation(("|", "｜", "大 中 小", "大中小", "  ", " · ", " • ")))
 
 
 class NavigationRemover(LineOperator):
     name = "navigation_remover"
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
+        text = "\n".join(lines)
+        candidates = set(candidate_lines(_NAVIGATION_WORDS, lines, text))
+        candidates.update(candidate_lines(_NAVIGATION_SHAPE, lines, text))
+        candidates.update(i for i in range(min(_HEAD_LINES, len(lines))) if _SITE_BANNER.match(lines[i]))
         drop = {
             i
-            for i, line in enumerate(lines)
-            if (is_navigation(line) or (i < _HEAD_LINES and _SITE_BANNER.match(line))) and not is_metadata_line(line)
+            for i in candidates
+            if (is_navigation(lines[i]) or (i < _HEAD_LINES and _SITE_BANNER.match(lines[i]))) and not is_metadata_line(lines[i])
         }
         return drop_lines(self, lines, doc, drop)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ..document import Document
-from .base import LineOperator, drop_lines
+from .base import LineOperator, candidate_lines, drop_lines
 from .metadata_lines import is_metadata_line
 from .text_units import ELLIPSIS_END, SENTENCE_END, alternation, is_paragraph
 
@@ -31,6 +31,9 @@ _MORE = r"(?:更多|more|MORE|More)\s*(?:\.{2,}|…+|>+|»|＞+|\+)?"
 _HEADING = re.compile(r"^[【\[《]?\s*(?:" + alternation(_HEADING_WORDS) + r")\s*[】\]》]?\s*[:：]?\s*(?:" + _MORE + r")?$")
 _SECTION_MORE = re.compile(r"^.{0,16}\s*" + _MORE + "$")  # "<栏目> 更多..." heads a list of links
 _BULLET = re.compile(r"^[·•●◆◇■□▪▫▶►▸○☆★◎※]\s*\S")
+_HEADING_CANDIDATE = re.compile(alternation(_HEADING_WORDS + ("更多", "more", "MORE", "More")))
+_ITEM_CANDIDATE = re.compile(alternation(tuple("·•●◆◇■□▪▫▶►▸○☆★◎※") + ("...", "…", "。。。")))
+
 
 
 def _is_list_item(line: str) -> bool:
@@ -43,10 +46,14 @@ class RelatedListRemover(LineOperator):
     name = "related_list_remover"
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
+        text = "\n".join(lines)
+        if _HEADING_CANDIDATE.search(text) is None and _ITEM_CANDIDATE.search(text) is None:
+            return lines
         drop: set[int] = set()
         n = len(lines)
         # 1. A list heading and the title-like lines under it.
-        for i, line in enumerate(lines):
+        for i in candidate_lines(_HEADING_CANDIDATE, lines, text):
+            line = lines[i]
             if len(line) <= 30 and (_HEADING.match(line) or _SECTION_MORE.match(line)):
                 drop.add(i)
                 j = i + 1
@@ -54,7 +61,7 @@ class RelatedListRemover(LineOperator):
                     drop.add(j)
                     j += 1
         # 2. Lists of bullets or truncated titles (two or more items), with the short headings between items.
-        items = [i for i, line in enumerate(lines) if _is_list_item(line)]
+        items = [i for i in candidate_lines(_ITEM_CANDIDATE, lines, text) if _is_list_item(lines[i])]
         if len(items) >= 2:
             drop.update(items)
             for a, b in zip(items, items[1:]):
@@ -68,7 +75,7 @@ class PageTailTrimmer(LineOperator):
     name = "page_tail_trimmer"
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
-        last = max((i for i, line in enumerate(lines) if is_paragraph(line)), default=None)
+        last = next((i for i in range(len(lines) - 1, -1, -1) if is_paragraph(lines[i])), None)
         if last is None:
             return lines
         tail = [i for i in range(last + 1, len(lines)) if not is_metadata_line(lines[i])]

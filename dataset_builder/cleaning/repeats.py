@@ -9,8 +9,12 @@
 from __future__ import annotations
 
 from ..document import Document
-from .base import LineOperator, drop_lines
+import re
+
+from .base import LineOperator, candidate_lines, drop_lines
 from .text_units import ELLIPSIS_END
+
+_ELLIPSIS_LINE = re.compile(r"\.\.\.|…|。。。|···")
 
 _MIN_TEASER_CHARS = 10
 
@@ -21,7 +25,8 @@ class TeaserRemover(LineOperator):
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
         drop: set[int] = set()
-        for i, line in enumerate(lines):
+        for i in candidate_lines(_ELLIPSIS_LINE, lines):
+            line = lines[i]
             match = ELLIPSIS_END.search(line)
             if match is None:
                 continue
@@ -40,6 +45,8 @@ class DuplicateLineRemover(LineOperator):
         self.min_chars = min_chars
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
+        if len(set(lines)) == len(lines):
+            return lines
         seen: set[str] = set()
         drop: set[int] = set()
         for i, line in enumerate(lines):

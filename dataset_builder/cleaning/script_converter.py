@@ -33,9 +33,10 @@ def _script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def script_counts(text: str) -> tuple[int, int]:
-    """(Traditional-only, Simplified-only) character counts."""
+    """(Traditional-only, Simplified-only) character counts; the second is only counted when the first is not 0."""
     hant, hans = _script_classes()
-    return len(hant.findall(text)), len(hans.findall(text))
+    traditional = len(hant.findall(text))
+    return traditional, (len(hans.findall(text)) if traditional else 0)
 
 
 def detect_script(text: str) -> str:
@@ -46,6 +47,8 @@ def detect_script(text: str) -> str:
 
 def differing_chars(a: str, b: str) -> int:
     """Characters that differ between two texts (position by position when the lengths agree)."""
+    if len(a) == len(b) and len(a) < 4096:
+        return sum(map(str.__ne__, a, b))
     if len(a) == len(b):
         x = np.frombuffer(a.encode("utf-32-le"), dtype=np.uint32)
         y = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..document import Document
-from .base import LineOperator
+from .base import LineOperator, candidate_lines
 from .text_units import HAN, SENTENCE_END, alternation, is_paragraph
 
 # Words that almost only occur in porn or gambling spam.
@@ -24,9 +24,16 @@ STRONG_SPAM = (
 # Words common in spam lists but also in news; they count only on a keyword-stuffed line.
 WEAK_SPAM = ("亚洲", "欧美", "日韩", "国产", "精品", "在线", "免费", "视频", "高清", "福利", "激情", "午夜", "美女", "av",
              "AV", "彩票", "投注", "澳门", "娱乐", "网站", "观看", "播放", "下载")
-_STRONG = re.compile(alternation(STRONG_SPAM), re.IGNORECASE)
-_WEAK = re.compile(alternation(WEAK_SPAM), re.IGNORECASE)
+
+def _cased(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words as written, in upper case and capitalised: a case-sensitive pure alternation stays fast."""
+    return tuple(dict.fromkeys(v for w in words for v in (w, w.upper(), w.capitalize())))
+
+
+_STRONG = re.compile(alternation(_cased(STRONG_SPAM)))
+_WEAK = re.compile(alternation(_cased(WEAK_SPAM)))
 _STUFFING_SEPARATOR = re.compile(r"\s*[|｜_]\s*|\s*[,，、]\s*")
+_CANDIDATE = re.compile(alternation(_cased(STRONG_SPAM) + _cased(WEAK_SPAM) + ("|", "｜", "_")))
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|县|区|镇|乡|村|州|旗|盟|岛|自治区|自治州|自治县)$")
 
 
@@ -61,15 +68,19 @@ class SpamLineRemover(LineOperator):
         self.max_spam_share = max_spam_share
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
-        kept: list[str] = []
+        candidates = candidate_lines(_CANDIDATE, lines)
+        if not candidates:
+            return lines
+        drop: set[int] = set()
         removed_chars = 0
-        for line in lines:
+        for i in candidates:
+            line = lines[i]
             if is_spam_line(line):
                 removed_chars += len(line)
-                continue
-            if spam_words(line) and "spam_inline" not in doc.flags:
+                drop.add(i)
+            elif spam_words(line) and "spam_inline" not in doc.flags:
                 doc.flags.append("spam_inline")
-            kept.append(line)
+        kept = [line for i, line in enumerate(lines) if i not in drop] if drop else lines
         if len(kept) != len(lines):
             doc.record_edit(self.name, self.unit, len(lines) - len(kept))
             total = removed_chars + sum(len(line) for line in kept)

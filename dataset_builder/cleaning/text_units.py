@@ -18,7 +18,8 @@ SENTENCE_PUNCT = re.compile(r"[。！？；，,!?;]")
 # What a finished sentence or paragraph ends with (closing quotes and brackets after the mark are allowed).
 SENTENCE_END = re.compile(r"[。！？!?…；;][”’」』）)\"'】]*\s*$")
 ELLIPSIS_END = re.compile(r"(?:\.{3,}|…+|。{3,}|·{3,})\s*$")
-LETTER_OR_DIGIT = re.compile(rf"[{HAN_CLASS}A-Za-z0-9\u3040-\u30ff\uac00-\ud7af\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+LETTER_OR_DIGIT_CLASS = rf"{HAN_CLASS}A-Za-z0-9\u00c0-\u024f\u0370-\u04ff\u3040-\u30ff\uac00-\ud7af\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+LETTER_OR_DIGIT = re.compile(f"[{LETTER_OR_DIGIT_CLASS}]")
 
 
 def han_count(text: str) -> int:
