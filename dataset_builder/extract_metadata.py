@@ -74,6 +74,11 @@ _BYLINE = re.compile(
 )
 
 
+_CREDIT = re.compile(
+    r"[(（][^()（）\n]{0,40}(?:作者单位|作者單位|责任编辑|責任編輯|责编|責編|编辑|編輯|校对|校對|审核|審核)[^()（）\n]{0,40}[)）]\s*$"
+)
+
+
 def is_person_name(word: str) -> bool:
     if not 2 <= len(word) <= 4 or len(HAN.findall(word)) != len(word.replace("·", "")):
         return False
@@ -204,6 +209,13 @@ class MetadataExtractor(Stage):
                     if not lines[i]:
                         consumed.add(i)
                     break
+        # A credit closing a paragraph that names no author: "(作者单位:某某中心 责任编辑/ 某某)".
+        for i in [i for i in range(len(lines)) if i not in consumed][-3:]:
+            credit = _CREDIT.search(lines[i])
+            if credit:
+                lines[i] = lines[i][: credit.start()].rstrip()
+                if not lines[i]:
+                    consumed.add(i)
         # A news-agency dateline opening the body.
         for i, line in enumerate(lines[:_HEAD_LINES]):
             if i not in consumed and is_paragraph(line):

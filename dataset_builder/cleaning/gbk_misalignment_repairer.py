@@ -8,8 +8,9 @@ byte of 決). Such a run is repaired by encoding it back to GBK and decoding it 
 replaced only when the result is made of common characters and the run was not.
 
 The character whose lead byte was lost is guessed from its surviving trail byte: among the characters with that
-trail byte, the one forming a known two-character word with its neighbour. When nothing fits it is dropped, and the
-document is flagged `gbk_misalignment_lost_char`, so a user can filter on it.
+trail byte, the one forming the most frequent two-character word with a neighbour (flag
+`gbk_misalignment_guessed_char`: the guess can be wrong). When nothing fits it is dropped (flag
+`gbk_misalignment_lost_char`). Damage that cannot be repaired is left and flagged `gbk_misalignment`.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ def _lost_char(trail: int, lead: int | None, before: str, after: str) -> str | N
     return best
 
 
-def _repair(match: re.Match[str], text: str) -> tuple[str, bool] | None:
-    """(replacement, lost_a_char) for one damaged run, or None when it is not a misaligned run."""
+def _repair(match: re.Match[str], text: str) -> tuple[str, bool, bool] | None:
+    """(replacement, lost a character, guessed a character) for one damaged run, or None when it is not one."""
     run = _READING.sub("", match["run"])
     end = match["end"] or ""
     end_given = bool(match["end"]) and match["end"] != "?"
@@ -93,7 +94,7 @@ def _repair(match: re.Match[str], text: str) -> tuple[str, bool] | None:
     # Real text is made of words; the out-of-step run is not. Both are judged with one neighbour on each side.
     if word_coverage(repaired + after) < 0.6 or word_coverage(before + match["run"]) > 0.3:
         return None
-    lost = False
+    lost = guessed = False
     head = ""
     if match["bang"]:  # `?!`: a whole character lost, then a 0xA1 lead byte whose high bit was stripped
         second = _lost_char(data[0], 0xA1, "", "")
@@ -108,7 +109,7 @@ def _repair(match: re.Match[str], text: str) -> tuple[str, bool] | None:
         if guess is None:
             lost = True
         else:
-            head = guess
+            head, guessed = guess, True
     tail = ""
     if lost_tail:
         guess = _lost_char(data[-1], None, repaired[-1:], "") if data[-1] != 0xA1 else None
@@ -116,12 +117,12 @@ def _repair(match: re.Match[str], text: str) -> tuple[str, bool] | None:
             opened = [c for c in repaired if c in _CLOSERS]
             tail = _CLOSERS[opened[-1]] if opened else ""
         elif guess:
-            tail = guess
+            tail, guessed = guess, True
         if not tail:
             lost = True
         if end == "?":
             end = ""
-    return head + repaired + tail, lost
+    return head + repaired + tail, lost, guessed
 
 
 class GbkMisalignmentRepairer(CleaningOperator):
@@ -133,19 +134,20 @@ class GbkMisalignmentRepairer(CleaningOperator):
         if "?" not in text:
             return
         changed = 0
-        lost_any = False
+        lost_any = guessed_any = False
         pieces: list[str] = []
         position = 0
         for match in _DAMAGED.finditer(text):
             result = _repair(match, text)
             if result is None:
                 continue
-            replacement, lost = result
+            replacement, lost, guessed = result
             pieces.append(text[position : match.start()])
             pieces.append(replacement)
             position = match.end()
             changed += match.end() - match.start()
             lost_any = lost_any or lost
+            guessed_any = guessed_any or guessed
         if changed:
             pieces.append(text[position:])
             doc.text = "".join(pieces)
@@ -158,3 +160,5 @@ class GbkMisalignmentRepairer(CleaningOperator):
             doc.flags.append("gbk_misalignment_repaired")
         if lost_any and "gbk_misalignment_lost_char" not in doc.flags:
             doc.flags.append("gbk_misalignment_lost_char")
+        if guessed_any and "gbk_misalignment_guessed_char" not in doc.flags:
+            doc.flags.append("gbk_misalignment_guessed_char")
