@@ -69,7 +69,7 @@ _DATELINE = re.compile(
 _VERBS = r"报道|報道|报导|供稿|撰稿|采写|採寫|摄|攝"
 _BYLINE = re.compile(
     r"[(（]\s*(?:(?P<label>作者|记者|記者|通讯员|通訊員|文|撰稿|撰文|供稿)\s*[:：]?\s*)?"
-    rf"(?P<names>(?!{_VERBS})[\u4e00-\u9fff·]{{2,4}}?(?:[\s、,，]+(?!{_VERBS})[\u4e00-\u9fff·]{{2,4}}?){{0,3}})"
+    rf"(?P<names>(?!{_VERBS})[\u4e00-\u9fff·]{{2,4}}?(?:[\s、,，]+(?!{_VERBS})[\u4e00-\u9fff·]{{2,4}}?){{0,4}})"
     r"\s*(?P<verb>报道|報道|报导|供稿|撰稿|采写|採寫|摄|攝)?\s*[)）]\s*$"
 )
 
@@ -85,8 +85,11 @@ def is_person_name(word: str) -> bool:
     return word[0] in _SURNAMES or word[:2] in _COMPOUND_SURNAMES
 
 
+_ROLE_WORDS = {"作者", "记者", "記者", "通讯员", "通訊員", "本报记者", "本報記者", "实习生", "實習生", "摄影", "攝影", "文", "图", "圖", "文图", "文/图"}
+
+
 def _names(value: str) -> list[str]:
-    return [n for n in _SPLIT_NAMES.split(value.strip()) if n]
+    return [n for n in _SPLIT_NAMES.split(value.strip()) if n and n not in _ROLE_WORDS]
 
 
 def iso_datetime(match: re.Match[str]) -> str | None:

@@ -1,0 +1,101 @@
+"""Metadata extraction on synthetic pages: labels, dates at their precision, bylines, breadcrumbs, periodicals,
+lone names, keywords, editors, and given metadata winning."""
+
+from __future__ import annotations
+
+import pytest
+
+from dataset_builder.extract_metadata import MetadataExtractor
+
+BODY = "市政府昨天召开常务会议，研究部署今年的防汛抗旱工作，要求各部门提前做好准备。"
+BODY2 = "会议强调，要加强监测预警，完善应急预案，确保人民群众生命财产安全。"
+
+
+def extract(make_doc, text, **given):
+    doc = make_doc(text, **given)
+    MetadataExtractor().process(doc)
+    return doc
+
+
+def test_labelled_line_under_the_title(make_doc):
+    page = "\n".join(["全市部署防汛抗旱工作", "2021年3月5日 09:30 来源：某某晚报 作者：张伟 李娜", BODY, "编辑：王芳", "责任编辑：赵强"])
+    doc = extract(make_doc, page)
+    assert doc.title == "全市部署防汛抗旱工作"
+    assert doc.published_at == "2021-03-05T09:30"
+    assert doc.source == "某某晚报"
+    assert doc.authors == ["张伟", "李娜"]  # editors are not authors
+    assert doc.text == BODY
+
+
+@pytest.mark.parametrize(
+    "line, iso",
+    [
+        ("2019-07-08 20:51:54", "2019-07-08T20:51:54"),
+        ("2019/7/8 8:05", "2019-07-08T08:05"),
+        ("2019年7月8日", "2019-07-08"),
+        ("发布时间：2019.07.08", "2019-07-08"),
+    ],
+)
+def test_dates_at_the_precision_given(make_doc, line, iso):
+    doc = extract(make_doc, "\n".join(["标题在这里写着", line, BODY]))
+    assert doc.published_at == iso
+    assert doc.text == BODY
+
+
+def test_date_inside_a_sentence_is_not_metadata(make_doc):
+    text = "\n".join(["2019年7月8日，市政府召开常务会议，研究部署防汛工作。", BODY2])
+    doc = extract(make_doc, text)
+    assert doc.published_at is None
+    assert doc.text == text
+
+
+def test_byline_closing_the_last_paragraph(make_doc):
+    doc = extract(make_doc, "\n".join(["县里召开防汛会议", BODY, BODY2 + "（记者 刘洋 通讯员 周敏）"]))
+    assert doc.authors == ["刘洋", "周敏"]  # reporter and correspondent, without their roles
+    doc = extract(make_doc, "\n".join(["县里召开防汛会议", BODY, BODY2 + "(孙明 报道)"]))
+    assert doc.authors == ["孙明"]
+    assert doc.text.endswith("生命财产安全。")
+    doc = extract(make_doc, "\n".join(["县里召开防汛会议", BODY, BODY2 + "（作者:钱红梅）"]))
+    assert doc.authors == ["钱红梅"]
+
+
+def test_parenthesised_aside_at_the_end_is_not_a_byline(make_doc):
+    text = "\n".join([BODY, "详见《乡村工作》(2016年3期)"])
+    doc = extract(make_doc, text)
+    assert doc.authors == []
+    assert "(2016年3期)" in doc.text
+
+
+def test_breadcrumb_names_the_site(make_doc):
+    doc = extract(make_doc, "\n".join(["当前位置：某某在线 > 新闻 > 地方", "县里召开防汛会议", BODY]))
+    assert doc.source == "某某在线"
+    assert doc.title == "县里召开防汛会议"
+    assert doc.text == BODY
+
+
+def test_periodical_issue_line_lone_name_and_keywords(make_doc):
+    page = "\n".join(["乡村治理的新探索", "2018-03-02 10:00", "某某论坛 2018年第5期", "关键词：乡村振兴；基层治理，自治", "周晓梅", BODY])
+    doc = extract(make_doc, page)
+    assert doc.source == "某某论坛"
+    assert doc.keywords == ["乡村振兴", "基层治理", "自治"]
+    assert doc.authors == ["周晓梅"]
+    assert doc.text == BODY
+
+
+def test_a_short_line_that_is_not_a_name_stays(make_doc):
+    doc = extract(make_doc, "\n".join(["乡村治理的新探索", "2018-03-02", "引言", BODY]))
+    assert doc.authors == []
+    assert doc.text.startswith("引言")
+
+
+def test_given_metadata_wins(make_doc):
+    page = "\n".join(["页面上的标题", "2021-03-05 来源：某某晚报 作者：张伟", BODY])
+    doc = extract(make_doc, page, title="给定的标题", source="给定来源", authors=["某甲"], published_at="2020-01")
+    assert (doc.title, doc.source, doc.authors, doc.published_at) == ("给定的标题", "给定来源", ["某甲"], "2020-01")
+    assert doc.text == BODY  # the metadata lines still leave the body
+
+
+def test_title_without_a_date(make_doc):
+    doc = extract(make_doc, "\n".join(["全市部署防汛抗旱工作", BODY, BODY2]))
+    assert doc.title == "全市部署防汛抗旱工作"
+    assert doc.text == BODY + "\n" + BODY2
