@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
-from .cleaning.text_units import HAN
+from .cleaning.text_units import HAN_RUN
 from .config import FilterConfig
 from .document import Document
 from .stage import Stage
@@ -25,10 +26,14 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _OTHER_LETTER = re.compile(r"[\u0370-\u1fff]")
 
 
+def han_count(text: str) -> int:
+    return sum(map(len, HAN_RUN.findall(text)))  # runs, not characters: fewer objects to build
+
+
 def han_ratio(text: str, han: int | None = None) -> float:
     visible = len(text) - text.count(" ") - text.count("\n")
     if han is None:
-        han = len(HAN.findall(text))
+        han = han_count(text)
     return han / visible if visible else 0.0
 
 
@@ -37,12 +42,17 @@ def line_end_punct_ratio(text: str) -> float:
     return sum(line.endswith(_LINE_END_PUNCT) for line in lines) / len(lines) if lines else 0.0
 
 
+@lru_cache(maxsize=None)
+def _ngrams(n: int) -> re.Pattern[str]:
+    return re.compile(f"(?=(.{{{n}}}))", re.DOTALL)
+
+
 def repeated_ngram_ratio(text: str, n: int = _NGRAM) -> float:
     """Share of characters covered by character n-grams that occur more than once in the text."""
     size = len(text)
     if size <= n:
         return 0.0
-    grams = list(map(text.__getitem__, map(slice, range(size - n + 1), range(n, size + 1))))
+    grams = _ngrams(n).findall(text)  # every overlapping n-gram, collected by the regex engine
     if len(set(grams)) == len(grams):  # no n-gram repeats: the common case, answered without a second pass
         return 0.0
     counts = Counter(grams)
@@ -59,8 +69,8 @@ def detect_language(text: str, han: int | None = None) -> tuple[str, float]:
 
     Letters are Han, Latin, kana, Hangul and (counted only when present) any other alphabet."""
     if han is None:
-        han = len(HAN.findall(text))
-    latin = len(_LATIN.findall(text))
+        han = han_count(text)
+    latin = len(_LATIN.findall(text)) if _LATIN.search(text) else 0
     kana = len(_KANA.findall(text)) if _KANA.search(text) else 0
     hangul = len(_HANGUL.findall(text)) if _HANGUL.search(text) else 0
     letters = han + latin + kana + hangul
@@ -89,7 +99,7 @@ class QualityFilter(Stage):
 
     def process(self, doc: Document) -> None:
         text = doc.text
-        han = len(HAN.findall(text))
+        han = han_count(text)
         doc.quality = {
             "han_ratio": round(han_ratio(text, han), 6),
             "line_end_punct_ratio": round(line_end_punct_ratio(text), 6),

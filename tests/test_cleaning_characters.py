@@ -150,3 +150,9 @@ def test_gbk_repairer_leaves_ascii_question_marks_in_chinese_alone(make_doc):
     GbkMisalignmentRepairer()(doc)
     assert doc.text == text
     assert doc.flags == [] and doc.edits == []
+
+
+def test_whitespace_normaliser_trailing_space_before_a_line_break(make_doc):
+    doc = make_doc("第一行 \n第二行 有空格")
+    WhitespaceNormalizer()(doc)
+    assert doc.text == "第一行\n第二行 有空格"

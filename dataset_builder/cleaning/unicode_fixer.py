@@ -24,8 +24,9 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 # ... characters; ftfy's other fixes concern controls, surrogates and odd line breaks), so ftfy is skipped. This is
 # what keeps the operator fast on clean Chinese text.
 _NOTHING_TO_FIX = re.compile(
-    "[\t\n\x20-\x7e\u00b7\u00d7\u00f7\u2010-\u2027\u2030-\u205e\u3000-\u303f\u3040-\u30ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uffee]*"
+    "[\t\n\x20-\x7e\u00b7\u00d7\u00f7\u2010-\u2027\u2030-\u205e\u2100-\u2bff\u2e80-\u2fdf\u3000-\u303f"
+    "\u3040-\u30ff\u3100-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uffee"
+    "\U00020000-\U0003134f]*"
 )
 
 

@@ -12,7 +12,8 @@ from .base import CleaningOperator
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\u2060\u180e]+")
 _LINE_BREAKS = re.compile(r"[\u2028\u2029\u0085\x0b\x0c]")
-_BLANK_LINES = re.compile(r"(?:[ \t]*\n)+")
+# Lines that start and end with a visible character, separated by single line breaks, single ASCII spaces inside.
+_CLEAN = re.compile(r"[^\s\u200b\u2060\u180e](?:[^\s\u200b\u2060\u180e]| (?![ \n])|\n(?![\s\u200b\u2060\u180e]))*(?<=[^\s\u200b\u2060\u180e])|")
 
 
 class WhitespaceNormalizer(CleaningOperator):
@@ -20,7 +21,10 @@ class WhitespaceNormalizer(CleaningOperator):
     unit = "lines"
 
     def __call__(self, doc: Document) -> None:
-        text = _LINE_BREAKS.sub("\n", doc.text)
+        text = doc.text
+        if _CLEAN.fullmatch(text):  # already one trimmed, non-empty line per paragraph: the common case
+            return
+        text = _LINE_BREAKS.sub("\n", text)
         before = text.count("\n") + 1
         text = _SPACES.sub(" ", text)
         lines = [line.strip(" ") for line in text.split("\n")]
