@@ -74,6 +74,10 @@ _BYLINE = re.compile(
 )
 
 
+_OPENING_BYLINE = re.compile(
+    r"^[^，。,（(]{0,16}?(?P<paren>[（(]\s*(?:本报|本刊|本网)?(?:记者|記者|通讯员|通訊員|特约记者)\s*[:：]?\s*"
+    r"(?P<names>[\u4e00-\u9fff·、,，\s]{2,40}?)\s*[)）])"
+)
 _CREDIT = re.compile(
     r"[(（][^()（）\n]{0,40}(?:作者单位|作者單位|责任编辑|責任編輯|责编|責編|编辑|編輯|校对|校對|审核|審核)[^()（）\n]{0,40}[)）]\s*$"
 )
@@ -219,6 +223,17 @@ class MetadataExtractor(Stage):
                 lines[i] = lines[i][: credit.start()].rstrip()
                 if not lines[i]:
                     consumed.add(i)
+        # "本报讯（记者 张三 通讯员 李四）…": the reporters named at the opening of the first paragraph.
+        for i in range(min(_HEAD_LINES, len(lines))):
+            if i in consumed or not is_paragraph(lines[i]):
+                continue
+            opening = _OPENING_BYLINE.match(lines[i])
+            if opening:
+                names = [n for n in _names(opening["names"]) if is_person_name(n)]
+                if names:
+                    found.author(names)
+                    lines[i] = lines[i][: opening.start("paren")] + lines[i][opening.end("paren") :]
+            break
         # A news-agency dateline opening the body.
         for i, line in enumerate(lines[:_HEAD_LINES]):
             if i not in consumed and is_paragraph(line):

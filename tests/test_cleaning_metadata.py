@@ -99,3 +99,36 @@ def test_title_without_a_date(make_doc):
     doc = extract(make_doc, "\n".join(["全市部署防汛抗旱工作", BODY, BODY2]))
     assert doc.title == "全市部署防汛抗旱工作"
     assert doc.text == BODY + "\n" + BODY2
+
+
+GOV_PAGE = """某某市人民政府门户网站
+当前位置：首页 > 新闻中心 > 部门动态
+全市召开安全生产工作会议
+发布时间：2015年06月12日 09:20 来源：市安监局 浏览次数：
+【字体：大 中 小】
+本报讯（记者 张三 通讯员 李四）昨天上午，全市安全生产工作会议召开，会议总结了上半年工作，部署下一阶段任务。
+会议要求，各地各部门要切实增强责任感，坚决遏制重特大事故发生。
+（责任编辑：王五）
+上一篇：全市开展消防演练活动
+下一篇：我市启动夏季安全检查
+已有0条评论
+【打印本页】【关闭窗口】
+地址：某某市人民路1号 邮编：123456 电话：0123-4567890
+主办：某某市人民政府办公室 网站维护：某某信息中心
+声明：本站所载文章仅代表作者观点，不代表本站立场。
+"""
+
+
+def test_a_whole_government_page(make_doc):
+    from dataset_builder.cleaning import CleanStage
+    from dataset_builder.config import CleanConfig
+
+    doc = make_doc(GOV_PAGE)
+    list(CleanStage(CleanConfig()).run([doc]))
+    MetadataExtractor().process(doc)
+    assert (doc.title, doc.published_at, doc.source) == ("全市召开安全生产工作会议", "2015-06-12T09:20", "市安监局")
+    assert doc.authors == ["张三", "李四"]  # 王五 is the editor
+    assert doc.text == (
+        "本报讯昨天上午，全市安全生产工作会议召开，会议总结了上半年工作，部署下一阶段任务。\n"
+        "会议要求，各地各部门要切实增强责任感，坚决遏制重特大事故发生。"
+    )

@@ -3,7 +3,7 @@
 - `HttpErrorRemover`: HTTP status banners ("404 Not Found", "502 Bad Gateway", "Error 404") and server signatures
   ("nginx/1.18.0", "Apache/2.4.1 (Unix)", any `Name/1.2.3` alone on a line).
 - `JunkLineRemover`: lines with no letter, digit or Han character (stray "?", rules of dashes, lone bullets).
-- `CopyrightRemover`: copyright, ICP licence and reprint-notice lines.
+- `CopyrightRemover`: copyright, ICP licence, reprint-notice and disclaimer lines, and site footers (地址/电话/主办…).
 - `NavigationRemover`: short lines made mostly of navigation vocabulary (home/back/top links, share bars,
   comment prompts, "read the full text", download buttons, font-size controls, read counters, site banners) and
   link bars (many short items separated by | or by spaces).
@@ -71,6 +71,7 @@ class JunkLineRemover(LineOperator):
 _COPYRIGHT_WORDS = (
     "版权所有", "版权声明", "©", "公网安备", "网安备", "增值电信业务经营许可证", "不良信息举报", "未经授权", "未经许可",
     "禁止转载", "严禁转载", "转载请注明", "本站声明", "免责声明", "技术支持：", "技术支持:", "ICP", "icp", "Icp",
+    "不代表本站", "不代表本网", "不代表本报", "仅代表作者", "并不意味着赞同", "本站同意其观点",
     "Copyright", "COPYRIGHT", "copyright", "All Rights Reserved", "All rights reserved", "ALL RIGHTS RESERVED",
 )
 # A pure alternation of literals: Python's regex engine then skips, by their first characters, the positions where
@@ -78,11 +79,20 @@ _COPYRIGHT_WORDS = (
 _COPYRIGHT = re.compile(alternation(_COPYRIGHT_WORDS) + r"|\([cC]\)\s*\d{4}")
 
 
+# A site footer names two or more of these, each with a colon: 地址：… 邮编：… 电话：…
+_FOOTER_LABEL = re.compile(
+    "(?:" + alternation(("地址", "邮编", "电话", "联系电话", "传真", "邮箱", "电子邮箱", "主办", "主办单位", "承办", "承办单位", "协办", "维护", "网站维护", "E-mail", "Email", "email", "QQ", "备案号")) + r")\s*[:：]"
+)
+
+
 class CopyrightRemover(LineOperator):
     name = "copyright_remover"
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
         drop = {i for i in candidate_lines(_COPYRIGHT, lines) if len(lines[i]) <= 160}
+        drop.update(
+            i for i in candidate_lines(_FOOTER_LABEL, lines) if len(lines[i]) <= 160 and len(_FOOTER_LABEL.findall(lines[i])) >= 2
+        )
         return drop_lines(self, lines, doc, drop)
 
 
@@ -99,7 +109,8 @@ NAVIGATION_WORDS = (
     "网易微博", "开心网", "人人网", "豆瓣", "空间", "朋友圈", "好友", "手机版", "电脑版", "客户端", "订阅", "更多",
     "搜索", "帮助", "网站地图", "联系我们", "关于我们", "投稿", "纠错", "举报", "繁体", "简体", "门户网站", "网站", "官网",
     "在线", "论坛", "博客", "频道", "导航", "栏目", "友情链接", "相关链接", "进入", "点赞", "赞", "收起", "加大", "减小",
-    "放大", "缩小", "正文", "来顶", "沙发", "打赏", "关注我们", "关注", "扫码", "官方", "公众号",
+    "放大", "缩小", "正文", "来顶", "沙发", "打赏", "关注我们", "关注", "扫码", "官方", "公众号", "浏览", "阅读", "次",
+    "人参与", "参与", "条评论", "网友", "已有", "手机", "手机看", "列表", "返回列表", "查看", "推荐", "热门", "收藏本文",
 )
 _NAVIGATION = re.compile(alternation(NAVIGATION_WORDS) + r"|[【\[(（]?\s*大\s*中\s*小\s*[】\])）]?")
 _SHARE_BAR = re.compile(r"^(?:" + alternation(("分享到", "分享至", "分享", "一键分享", "转发到")) + r")\s*[:：]?")
@@ -112,9 +123,15 @@ def navigation_share(line: str) -> tuple[int, int]:
     return covered, len(HAN.findall(line))
 
 
+# "上一篇：<title>", "下一条：<title>": links to the neighbouring articles.
+_NEIGHBOUR_LINK = re.compile("^[【\\[]?(?:" + alternation(("上一篇", "下一篇", "上一条", "下一条", "上一页", "下一页", "上篇", "下篇", "前一篇", "后一篇")) + r")[】\]]?\s*[:：]")
+
+
 def is_navigation(line: str) -> bool:
     if len(line) > 120:
         return False
+    if _NEIGHBOUR_LINK.match(line):
+        return True
     if _SHARE_BAR.match(line) and not SENTENCE_END.search(line):
         return True
     if len(line) <= 60:

@@ -20,6 +20,8 @@ STRONG_SPAM = (
     "成人视频", "色情", "乱伦", "巨乳", "美女裸体", "免费a片", "a片", "百家乐", "六合彩", "时时彩", "娱乐城", "真人娱乐",
     "网上赌场", "赌场", "博彩", "老虎机", "赌球", "开户送", "注册送", "彩金", "葡京", "威尼斯人", "太阳城", "金沙娱乐",
     "北京赛车", "重庆时时彩", "澳门赌", "体育投注", "棋牌游戏", "日本一区", "亚洲av", "国产av", "欧美av", "日韩av",
+    "代开发票", "代开增值税", "办假证", "迷药", "迷幻药", "窃听器", "信用卡套现", "私家侦探", "代孕", "裸聊", "约炮",
+    "一夜情", "援交", "外围女", "新葡京", "澳门新葡京", "皇冠体育", "bet365", "188bet",
 )
 # Words common in spam lists but also in news; they count only on a keyword-stuffed line.
 WEAK_SPAM = ("亚洲", "欧美", "日韩", "国产", "精品", "在线", "免费", "视频", "高清", "福利", "激情", "午夜", "美女", "av",
@@ -32,7 +34,7 @@ def _cased(words: tuple[str, ...]) -> tuple[str, ...]:
 
 _STRONG = re.compile(alternation(_cased(STRONG_SPAM)))
 _WEAK = re.compile(alternation(_cased(WEAK_SPAM)))
-_STUFFING_SEPARATOR = re.compile(r"\s*[|｜_]\s*|\s*[,，、]\s*")
+_HARD_SEPARATOR = re.compile(r"\s*[|｜_]\s*")
 _CANDIDATE = re.compile(alternation(_cased(STRONG_SPAM) + _cased(WEAK_SPAM) + ("|", "｜", "_")))
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|县|区|镇|乡|村|州|旗|盟|岛|自治区|自治州|自治县)$")
 
@@ -42,23 +44,22 @@ def spam_words(line: str) -> int:
 
 
 def is_spam_line(line: str) -> bool:
-    """Keyword stuffing: many short items joined by separators, with spam words or mostly place names."""
-    parts = [p for p in _STUFFING_SEPARATOR.split(line) if p]
-    short_items = len(parts) >= 4 and sum(len(p) for p in parts) / len(parts) <= 16 and not SENTENCE_END.search(line)
+    """Keyword stuffing: many short items joined by | or _ with spam words or mostly place names; or a line that is
+    not running text and carries several spam words."""
     strong = spam_words(line)
-    if short_items:
-        if strong >= 1 or len(_WEAK.findall(line)) >= len(parts):
+    hard = [p for p in _HARD_SEPARATOR.split(line) if p]
+    if len(hard) >= 4 and sum(len(p) for p in hard) / len(hard) <= 16 and not SENTENCE_END.search(line):
+        if strong >= 1 or len(_WEAK.findall(line)) >= len(hard):
             return True
-        if len(parts) >= 6 and ("|" in line or "｜" in line or "_" in line):
-            places = sum(1 for p in parts if _PLACE.match(p) or len(p) <= 3)
-            if places >= 0.6 * len(parts) and sum(1 for p in parts if _PLACE.match(p)) >= 3:
-                return True
-    if not is_paragraph(line) and strong >= 2:
+        places = sum(1 for p in hard if _PLACE.match(p))
+        if len(hard) >= 6 and places >= 3 and places + sum(1 for p in hard if len(p) <= 3) >= 0.6 * len(hard):
+            return True
+    if strong >= 2 and not is_paragraph(line):
         return True
     # A line that is mostly spam words, whatever its shape.
     han = len(HAN.findall(line))
     covered = sum(len(m.group(0)) for m in _STRONG.finditer(line))
-    return han > 0 and strong >= 2 and covered >= 0.4 * han
+    return han > 0 and strong >= 3 and covered >= 0.4 * han
 
 
 class SpamLineRemover(LineOperator):
