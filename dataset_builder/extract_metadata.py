@@ -25,6 +25,7 @@ from .cleaning.metadata_lines import (
     LABELLED,
     LABELS,
     PERIODICAL,
+    ascii_digits,
     is_breadcrumb,
     is_date_line,
 )
@@ -39,7 +40,7 @@ _METADATA_CANDIDATE = re.compile(
     alternation(
         tuple(w for words in LABELS.values() for w in words)
         + BREADCRUMB_WORDS
-        + ("19", "20", ">", "＞", "»", "›", "期")
+        + ("19", "20", "１９", "２０", ">", "＞", "»", "›", "期")
     )
 )
 _HEAD_LINES = 15
@@ -63,14 +64,14 @@ _COMPOUND_SURNAMES = ("欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛"
 _GENERIC_CRUMBS = re.compile(r"^(?:首页|主页|网站首页|首頁|主頁|home|Home|HOME|正文|新闻|新聞|资讯|资讯中心|新闻中心|本站)$")
 _SITE_NAME = re.compile(r"^[^\s]{2,12}(?:网|網|在线|在線|日报|日報|晚报|晚報|报|報|台|社|频道|頻道|门户|門戶|新闻网|新聞網)$")
 _DATELINE = re.compile(
-    r"^(?P<name>[^\s，。,:：“”\"]{2,10}?)(?:讯|訊)\s"
+    r"^[【\[]?(?P<name>[^\s，。,:：“”\"【】\[\]]{2,10}?)(?:讯|訊)(?:[】\]]|\s)"
     r"|^(?P<agency>[^\s，。,:：“”\"]{2,6}?(?:社|网|網))[^\s，。,]{0,8}?\d{1,2}月\d{1,2}日(?:电|電)"
 )
-_VERBS = r"报道|報道|报导|供稿|撰稿|采写|採寫|摄|攝"
+_VERBS = r"报道|報道|报导|供稿|撰稿|采写|採寫|摄|攝|整理|编译|編譯|综合|綜合|文/图|文图"
 _BYLINE = re.compile(
     r"[(（]\s*(?:(?P<label>作者|记者|記者|通讯员|通訊員|文|撰稿|撰文|供稿)\s*[:：]?\s*)?"
     rf"(?P<names>(?!{_VERBS})[\u4e00-\u9fff·]{{2,4}}?(?:[\s、,，]+(?!{_VERBS})[\u4e00-\u9fff·]{{2,4}}?){{0,4}})"
-    r"\s*(?P<verb>报道|報道|报导|供稿|撰稿|采写|採寫|摄|攝)?\s*[)）]\s*$"
+    rf"\s*(?P<verb>{_VERBS})?\s*[)）]\s*$"
 )
 
 
@@ -89,7 +90,7 @@ def is_person_name(word: str) -> bool:
     return word[0] in _SURNAMES or word[:2] in _COMPOUND_SURNAMES
 
 
-_ROLE_WORDS = {"作者", "记者", "記者", "通讯员", "通訊員", "本报记者", "本報記者", "实习生", "實習生", "摄影", "攝影", "文", "图", "圖", "文图", "文/图"}
+_ROLE_WORDS = {"整理", "编译", "編譯", "综合", "綜合", "报道", "報道", "作者", "记者", "記者", "通讯员", "通訊員", "本报记者", "本報記者", "实习生", "實習生", "摄影", "攝影", "文", "图", "圖", "文图", "文/图"}
 
 
 def _names(value: str) -> list[str]:
@@ -178,12 +179,13 @@ class MetadataExtractor(Stage):
                 consumed.add(i)
             if is_date_line(line):
                 if found.published is None:
-                    match = next((m for m in DATE.finditer(line) if m["d"] is not None), None)
+                    readable = ascii_digits(line)
+                    match = next((m for m in DATE.finditer(readable) if m["d"] is not None), None)
                     value = iso_datetime(match) if match else None
                     if value:
                         found.published = value
                         date_index = i
-                        self._name_beside_date(line, match, found)
+                        self._name_beside_date(readable, match, found)
                 consumed.add(i)
             elif is_breadcrumb(line):
                 consumed.add(i)
@@ -314,7 +316,8 @@ class MetadataExtractor(Stage):
                 continue
             if title_like(lines[j]) and HAN.search(lines[j]):
                 following = next((lines[k] for k in range(j + 1, len(lines)) if k not in consumed), "")
-                if not following or is_paragraph(following) or j == 0:
+                # A headline heads a body: a lone line is the body itself, not a title.
+                if following and (is_paragraph(following) or j == 0):
                     return j
             if is_paragraph(lines[j]):
                 return None

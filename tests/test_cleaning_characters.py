@@ -156,3 +156,12 @@ def test_whitespace_normaliser_trailing_space_before_a_line_break(make_doc):
     doc = make_doc("第一行 \n第二行 有空格")
     WhitespaceNormalizer()(doc)
     assert doc.text == "第一行\n第二行 有空格"
+
+
+def test_line_breaks_escaped_twice_are_restored(make_doc):
+    doc = make_doc("第一段。\\n第二段。\\n第三段。")
+    UnicodeFixer()(doc)
+    assert doc.text == "第一段。\n第二段。\n第三段。"
+    code = make_doc('print("a\\n")\n第二行')  # real line breaks present: a literal \n is content
+    UnicodeFixer()(code)
+    assert code.text == 'print("a\\n")\n第二行'

@@ -132,3 +132,22 @@ def test_a_whole_government_page(make_doc):
         "本报讯昨天上午，全市安全生产工作会议召开，会议总结了上半年工作，部署下一阶段任务。\n"
         "会议要求，各地各部门要切实增强责任感，坚决遏制重特大事故发生。"
     )
+
+
+def test_a_single_line_document_keeps_its_line(make_doc):
+    doc = extract(make_doc, "你好，请问你是谁")
+    assert doc.title is None and doc.text == "你好，请问你是谁"
+
+
+def test_compiler_credit_is_not_a_name(make_doc):
+    doc = extract(make_doc, "\n".join(["县里召开防汛会议", BODY, BODY2 + "（陈伟 整理）"]))
+    assert doc.authors == ["陈伟"]
+
+
+def test_full_width_digits_in_dates_and_bracketed_dateline(make_doc):
+    page = "\n".join(["地铁将设头等车厢", "２０１２年０７月１８日 ０９：３０", "【某某商报讯】（记者　肖一鸣　实习生　林二）" + BODY])
+    doc = extract(make_doc, page)
+    assert doc.published_at == "2012-07-18T09:30"
+    assert doc.authors == ["肖一鸣", "林二"]
+    assert doc.source == "某某商报"
+    assert doc.text == "【某某商报讯】" + BODY

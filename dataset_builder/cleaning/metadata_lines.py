@@ -32,11 +32,19 @@ PERIODICAL = re.compile(r"^(?P<name>[^\s\d:：,，。]{2,15})\s*(?:(?P<year>(?:1
 NOT_SENTENCE = re.compile(r"[。！？；，,!?;]")
 
 
+# Full-width digits and colon (２０１４年７月８日 ２０：５１) read as ASCII for dates only; the text keeps them.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９：／－．", "0123456789:/-.")
+
+
+def ascii_digits(line: str) -> str:
+    return line.translate(_FULL_WIDTH_DIGITS)
+
+
 def is_date_line(line: str) -> bool:
     """A short line whose main content is a date (and perhaps a source, counter or font-size control)."""
     if len(line) > 80 or NOT_SENTENCE.search(line):
         return False
-    match = DATE.search(line)
+    match = DATE.search(ascii_digits(line))
     return match is not None and match["d"] is not None and len(line) - (match.end() - match.start()) <= 50
 
 

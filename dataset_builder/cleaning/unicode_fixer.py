@@ -40,6 +40,8 @@ class UnicodeFixer(CleaningOperator):
     def __call__(self, doc: Document) -> None:
         before = doc.text
         text = before
+        if "\n" not in text and text.count("\\n") >= 2:  # line breaks escaped twice on the way (JSON in JSON)
+            text = text.replace("\\r\\n", "\n").replace("\\n", "\n")
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if _NOTHING_TO_FIX.fullmatch(text) is None:
