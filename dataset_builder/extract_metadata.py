@@ -178,14 +178,15 @@ class MetadataExtractor(Stage):
             if self._labelled(line, found):
                 consumed.add(i)
             if is_date_line(line):
-                if found.published is None:
-                    readable = ascii_digits(line)
-                    match = next((m for m in DATE.finditer(readable) if m["d"] is not None), None)
-                    value = iso_datetime(match) if match else None
-                    if value:
-                        found.published = value
-                        date_index = i
-                        self._name_beside_date(readable, match, found)
+                if found.published is not None:  # a later date line is content (a schedule, a letter's date)
+                    continue
+                readable = ascii_digits(line)
+                match = next((m for m in DATE.finditer(readable) if m["d"] is not None), None)
+                value = iso_datetime(match) if match else None
+                if value:
+                    found.published = value
+                    date_index = i
+                    self._name_beside_date(readable, match, found)
                 consumed.add(i)
             elif is_breadcrumb(line):
                 consumed.add(i)
@@ -279,6 +280,7 @@ class MetadataExtractor(Stage):
             if kind == "source":
                 found.sources.setdefault("label", value.split()[0])
             elif kind == "author":
+                value = re.sub(r"[（(][^)）]*[)）]?", " ", value)  # "张三（北京大学教授）": the name only
                 names = [n for n in _names(value) if not DATE.search(n)]
                 found.author(names)
             elif kind == "keywords" and not found.keywords:

@@ -33,6 +33,12 @@ def test_http_banners_and_server_signatures(make_doc):
     assert lines_removed(doc, "http_error_remover") == 5
 
 
+def test_short_sentences_of_common_words_are_not_navigation(make_doc):
+    text = "\n".join(["网友纷纷点赞。", P1, "未经许可擅自施工的企业将被依法处罚，有关部门将加强检查。", "ICP备案制度改革正在推进中，企业办理更加方便。"])
+    assert run(NavigationRemover(), text, make_doc).text == text
+    assert run(CopyrightRemover(), text, make_doc).text == text
+
+
 def test_http_remover_keeps_numbers_and_versions_inside_text(make_doc):
     text = "\n".join(["2019年全市完成投资500亿元，同比增长12%。", "新版软件V2.0/3.1已发布，用户可免费升级。"])
     assert run(HttpErrorRemover(), text, make_doc).text == text
@@ -100,10 +106,25 @@ def test_related_list_under_a_heading_with_truncated_titles(make_doc):
     assert doc.text == "\n".join([P1, P2])
 
 
-def test_bullet_lists_with_section_headings_between(make_doc):
-    page = "\n".join([P1, "· 某县召开乡村振兴推进会", "· 某镇举办农民丰收节活动...", "本地要闻", "· 新一轮城市更新启动", P3])
+def test_bullet_lists_after_the_article_with_section_headings_between(make_doc):
+    page = "\n".join([P1, P3, "· 某县召开乡村振兴推进会", "· 某镇举办农民丰收节活动...", "本地要闻", "· 新一轮城市更新启动"])
     doc = run(RelatedListRemover(), page, make_doc)
     assert doc.text == "\n".join([P1, P3])
+
+
+def test_bullet_list_inside_the_article_is_content(make_doc):
+    text = "\n".join([P1, "· 加强组织领导", "· 完善工作机制", "· 强化督查问责", P3])
+    assert run(RelatedListRemover(), text, make_doc).text == text
+
+
+def test_truncated_titles_are_chrome_anywhere(make_doc):
+    page = "\n".join([P1, "某县召开乡村振兴推进会...", "某镇举办农民丰收节活动...", P3])
+    assert run(RelatedListRemover(), page, make_doc).text == "\n".join([P1, P3])
+
+
+def test_tail_list_with_colons_is_content(make_doc):
+    text = "\n".join([P1, "一等奖：张明", "二等奖：李华", "三等奖：王强"])
+    assert run(PageTailTrimmer(), text, make_doc).text == text
 
 
 def test_a_single_ellipsis_sentence_or_a_list_in_the_article_is_kept(make_doc):

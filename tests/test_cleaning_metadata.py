@@ -151,3 +151,15 @@ def test_full_width_digits_in_dates_and_bracketed_dateline(make_doc):
     assert doc.authors == ["肖一鸣", "林二"]
     assert doc.source == "某某商报"
     assert doc.text == "【某某商报讯】" + BODY
+
+
+def test_only_the_first_date_line_is_the_publication_date(make_doc):
+    page = "\n".join(["活动安排", "2019年7月1日", BODY, "2019年7月8日 开幕式", "2019年7月9日 闭幕式"])
+    doc = extract(make_doc, page)
+    assert doc.published_at == "2019-07-01"
+    assert doc.text == "\n".join([BODY, "2019年7月8日 开幕式", "2019年7月9日 闭幕式"])
+
+
+def test_author_affiliation_in_brackets_is_dropped_from_the_name(make_doc):
+    doc = extract(make_doc, "\n".join(["一篇评论文章", "作者：张三（某某大学教授）", BODY]))
+    assert doc.authors == ["张三"]

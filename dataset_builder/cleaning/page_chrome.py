@@ -68,15 +68,17 @@ class JunkLineRemover(LineOperator):
         return drop_lines(self, lines, doc, drop)
 
 
+# Always chrome, wherever they appear.
 _COPYRIGHT_WORDS = (
-    "版权所有", "版权声明", "©", "公网安备", "网安备", "增值电信业务经营许可证", "不良信息举报", "未经授权", "未经许可",
-    "禁止转载", "严禁转载", "转载请注明", "本站声明", "免责声明", "技术支持：", "技术支持:", "ICP", "icp", "Icp",
-    "不代表本站", "不代表本网", "不代表本报", "仅代表作者", "并不意味着赞同", "本站同意其观点",
+    "版权所有", "版权声明", "©", "公网安备", "网安备", "增值电信业务经营许可证", "不良信息举报", "转载请注明", "本站声明",
+    "免责声明", "不代表本站", "不代表本网", "不代表本报", "仅代表作者", "并不意味着赞同", "本站同意其观点",
     "Copyright", "COPYRIGHT", "copyright", "All Rights Reserved", "All rights reserved", "ALL RIGHTS RESERVED",
 )
 # A pure alternation of literals: Python's regex engine then skips, by their first characters, the positions where
 # none can start, which is what makes vocabulary searches fast.
-_COPYRIGHT = re.compile(alternation(_COPYRIGHT_WORDS) + r"|\([cC]\)\s*\d{4}")
+_COPYRIGHT = re.compile(alternation(_COPYRIGHT_WORDS) + r"|\([cC]\)\s*\d{4}|(?:ICP|icp)\D{0,8}?\d{6,}|ICP(?:备案|证|證)编?号")
+# Chrome only on a short line that is not a sentence ("未经许可擅自施工的……" in an article is not).
+_SHORT_NOTICE = re.compile(alternation(("未经授权", "未经许可", "禁止转载", "严禁转载", "技术支持：", "技术支持:")))
 
 
 # A site footer names two or more of these, each with a colon: 地址：… 邮编：… 电话：…
@@ -90,6 +92,7 @@ class CopyrightRemover(LineOperator):
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
         drop = {i for i in candidate_lines(_COPYRIGHT, lines) if len(lines[i]) <= 160}
+        drop.update(i for i in candidate_lines(_SHORT_NOTICE, lines) if len(lines[i]) <= 40 and not SENTENCE_END.search(lines[i]))
         drop.update(
             i for i in candidate_lines(_FOOTER_LABEL, lines) if len(lines[i]) <= 160 and len(_FOOTER_LABEL.findall(lines[i])) >= 2
         )
@@ -137,7 +140,9 @@ def is_navigation(line: str) -> bool:
     if len(line) <= 60:
         covered, total = navigation_share(line)
         if covered >= 2 and total - covered <= max(2, 0.3 * total):
-            return True
+            # A finished sentence ("网友纷纷点赞。") must be made almost only of navigation words.
+            if not SENTENCE_END.search(line) or total < 6 or covered >= 0.8 * total:
+                return True
     parts = [p for p in _LINK_BAR_SEPARATOR.split(line) if p]
     if len(parts) >= 4 and not SENTENCE_END.search(line):
         lengths = [len(p) for p in parts]

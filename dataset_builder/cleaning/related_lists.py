@@ -4,8 +4,9 @@ truncated titles, and what is left at the foot of the page.
 - `RelatedListRemover`: a list heading (相关文章, 猜你喜欢, 延伸阅读, 热门推荐, 友情链接, "<栏目> 更多...") and the
   title-like lines after it, up to the next paragraph of running text; bullet lists (·, •, ●, ...) and runs of
   truncated titles ending in "..." (two or more such items), with the short section headings between them.
-- `PageTailTrimmer`: after the last paragraph, a block of three or more short, title-like lines (a menu or list
-  left over), or a few button-sized lines, is chrome. A single closing line (a signature) is kept.
+- `PageTailTrimmer`: after the last paragraph, a block of lines that is a menu (three or more short bare labels, or
+  button-sized ones) or is mostly navigation words and list items is chrome. A closing signature, or a list with
+  colons or numbers (award winners, contacts named in the article), is kept.
 
 Title-like: not running text (see `text_units.is_paragraph`). Metadata lines are left for the extractor.
 """
@@ -17,6 +18,7 @@ import re
 from ..document import Document
 from .base import LineOperator, candidate_lines, drop_lines
 from .metadata_lines import is_metadata_line
+from .page_chrome import navigation_share
 from .text_units import ELLIPSIS_END, SENTENCE_END, alternation, is_paragraph
 
 _HEADING_WORDS = (
@@ -30,6 +32,7 @@ _HEADING_WORDS = (
 _MORE = r"(?:更多|more|MORE|More)\s*(?:\.{2,}|…+|>+|»|＞+|\+)?"
 _HEADING = re.compile(r"^[【\[《]?\s*(?:" + alternation(_HEADING_WORDS) + r")\s*[】\]》]?\s*[:：]?\s*(?:" + _MORE + r")?$")
 _SECTION_MORE = re.compile(r"^.{0,16}\s*" + _MORE + "$")  # "<栏目> 更多..." heads a list of links
+_PUNCT_OR_DIGIT = re.compile(r"[\d:：，,。；;！!？?、（(]")
 _BULLET = re.compile(r"^[·•●◆◇■□▪▫▶►▸○☆★◎※]\s*\S")
 _HEADING_CANDIDATE = re.compile(alternation(_HEADING_WORDS + ("更多", "more", "MORE", "More")))
 _ITEM_CANDIDATE = re.compile(alternation(tuple("·•●◆◇■□▪▫▶►▸○☆★◎※") + ("...", "…", "。。。")))
@@ -61,7 +64,14 @@ class RelatedListRemover(LineOperator):
                     drop.add(j)
                     j += 1
         # 2. Lists of bullets or truncated titles (two or more items), with the short headings between items.
-        items = [i for i in candidate_lines(_ITEM_CANDIDATE, lines, text) if _is_list_item(lines[i])]
+        # Truncated titles anywhere; bullet items only after the last paragraph (a bullet list inside the article,
+        # followed by more running text, is content).
+        last = next((i for i in range(n - 1, -1, -1) if is_paragraph(lines[i])), -1)
+        items = [
+            i
+            for i in candidate_lines(_ITEM_CANDIDATE, lines, text)
+            if _is_list_item(lines[i]) and (ELLIPSIS_END.search(lines[i]) or i > last)
+        ]
         if len(items) >= 2:
             drop.update(items)
             for a, b in zip(items, items[1:]):
@@ -79,6 +89,13 @@ class PageTailTrimmer(LineOperator):
         if last is None:
             return lines
         tail = [i for i in range(last + 1, len(lines)) if not is_metadata_line(lines[i])]
-        if len(tail) >= 3 or (tail and all(len(lines[i]) <= 6 for i in tail) and len(tail) >= 2):
+        if len(tail) < 2:
+            return lines
+        bare = [lines[i] for i in tail if not _PUNCT_OR_DIGIT.search(lines[i])]
+        menu = len(bare) == len(tail) and (
+            (len(tail) >= 3 and all(len(line) <= 10 for line in bare)) or all(len(line) <= 6 for line in bare)
+        )
+        chrome = sum(1 for i in tail if navigation_share(lines[i])[0] or _is_list_item(lines[i]))
+        if menu or chrome * 2 >= len(tail):
             return drop_lines(self, lines, doc, set(tail))
         return lines
