@@ -165,3 +165,18 @@ def test_line_breaks_escaped_twice_are_restored(make_doc):
     code = make_doc('print("a\\n")\n第二行')  # real line breaks present: a literal \n is content
     UnicodeFixer()(code)
     assert code.text == 'print("a\\n")\n第二行'
+
+
+def test_pinyin_of_a_whole_word_removed(make_doc):
+    doc = make_doc("我去银行(yínháng)取钱，又到邮局（you ju）寄信。")
+    PinyinAnnotationRemover()(doc)
+    assert doc.text == "我去银行取钱，又到邮局寄信。"
+
+
+def test_pinyin_remover_does_not_take_a_name_in_latin_letters(make_doc):
+    text = "李明(Li Ming)和王芳(Wang)都来了，张伟(David)没来。"
+    doc = make_doc(text)
+    PinyinAnnotationRemover()(doc)
+    # "Li Ming" spells the two characters before it: removed like any annotation. "Wang" is not the reading of
+    # the character right before it (芳), and David is no reading at all: both stay.
+    assert doc.text == "李明和王芳(Wang)都来了，张伟(David)没来。"
