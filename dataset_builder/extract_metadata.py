@@ -166,13 +166,13 @@ class MetadataExtractor(Stage):
         lines = doc.text.split("\n") if doc.text else []
         found = _Found()
         consumed: set[int] = set()
-        head = list(range(min(_HEAD_LINES, len(lines))))
-        tail = list(range(max(len(head), len(lines) - _TAIL_LINES), len(lines)))
+        n_head = min(_HEAD_LINES, len(lines))
+        tail_start = max(n_head, len(lines) - _TAIL_LINES)
         date_index = None
         text = doc.text
-        candidates = set(candidate_lines(_METADATA_CANDIDATE, lines, text)) if _METADATA_CANDIDATE.search(text) else set()
-        for i in head + tail:
-            if i not in candidates:
+        candidates = candidate_lines(_METADATA_CANDIDATE, lines, text)
+        for i in candidates:
+            if n_head <= i < tail_start:
                 continue
             line = lines[i]
             if self._labelled(line, found):
@@ -208,8 +208,9 @@ class MetadataExtractor(Stage):
                 found.author(names)
                 consumed.add(i)
             break
+        last_open = [i for i in range(len(lines) - 1, -1, -1) if i not in consumed][:3]
         # A byline closing one of the last paragraphs.
-        for i in [i for i in range(len(lines)) if i not in consumed][-3:][::-1]:
+        for i in last_open:
             byline = _BYLINE.search(lines[i])
             if byline and (byline["label"] or byline["verb"] or all(is_person_name(n) for n in _names(byline["names"]))):
                 names = _names(byline["names"])
@@ -220,7 +221,7 @@ class MetadataExtractor(Stage):
                         consumed.add(i)
                     break
         # A credit closing a paragraph that names no author: "(作者单位:某某中心 责任编辑/ 某某)".
-        for i in [i for i in range(len(lines)) if i not in consumed][-3:]:
+        for i in last_open:
             credit = _CREDIT.search(lines[i])
             if credit:
                 lines[i] = lines[i][: credit.start()].rstrip()

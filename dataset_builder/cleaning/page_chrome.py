@@ -76,7 +76,9 @@ _COPYRIGHT_WORDS = (
 )
 # A pure alternation of literals: Python's regex engine then skips, by their first characters, the positions where
 # none can start, which is what makes vocabulary searches fast.
-_COPYRIGHT = re.compile(alternation(_COPYRIGHT_WORDS) + r"|\([cC]\)\s*\d{4}|(?:ICP|icp)\D{0,8}?\d{6,}|ICP(?:备案|证|證)编?号")
+_COPYRIGHT = re.compile(alternation(_COPYRIGHT_WORDS))
+# Searched only when the text has "ICP" or "(c)" at all: a pattern that is not a pure alternation is slower.
+_COPYRIGHT_CODES = re.compile(r"\([cC]\)\s*\d{4}|(?:ICP|icp)\D{0,8}?\d{6,}|ICP(?:备案|证|證)编?号")
 # Chrome only on a short line that is not a sentence ("未经许可擅自施工的……" in an article is not).
 _SHORT_NOTICE = re.compile(alternation(("未经授权", "未经许可", "禁止转载", "严禁转载", "技术支持：", "技术支持:")))
 
@@ -91,10 +93,13 @@ class CopyrightRemover(LineOperator):
     name = "copyright_remover"
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
-        drop = {i for i in candidate_lines(_COPYRIGHT, lines) if len(lines[i]) <= 160}
-        drop.update(i for i in candidate_lines(_SHORT_NOTICE, lines) if len(lines[i]) <= 40 and not SENTENCE_END.search(lines[i]))
+        text = "\n".join(lines)
+        drop = {i for i in candidate_lines(_COPYRIGHT, lines, text) if len(lines[i]) <= 160}
+        if "ICP" in text or "icp" in text or "(c)" in text or "(C)" in text:
+            drop.update(i for i in candidate_lines(_COPYRIGHT_CODES, lines, text) if len(lines[i]) <= 160)
+        drop.update(i for i in candidate_lines(_SHORT_NOTICE, lines, text) if len(lines[i]) <= 40 and not SENTENCE_END.search(lines[i]))
         drop.update(
-            i for i in candidate_lines(_FOOTER_LABEL, lines) if len(lines[i]) <= 160 and len(_FOOTER_LABEL.findall(lines[i])) >= 2
+            i for i in candidate_lines(_FOOTER_LABEL, lines, text) if len(lines[i]) <= 160 and len(_FOOTER_LABEL.findall(lines[i])) >= 2
         )
         return drop_lines(self, lines, doc, drop)
 
@@ -120,6 +125,10 @@ _SHARE_BAR = re.compile(r"^(?:" + alternation(("分享到", "分享至", "分享
 _LINK_BAR_SEPARATOR = re.compile(r"\s*[|｜]\s*|\s{2,}|\s+[·•]\s+")
 
 
+_NAVIGATION_WORDS = re.compile(alternation(NAVIGATION_WORDS))
+_NAVIGATION_SHAPE = re.compile(alternation(("|", "｜", "大 中 小", "大中小", "  ", " · ", " • ")))
+
+
 def navigation_share(line: str) -> tuple[int, int]:
     """(Han characters in navigation words, Han characters in the line)."""
     covered = sum(len(HAN.findall(m.group(0))) for m in _NAVIGATION.finditer(line))
@@ -131,7 +140,7 @@ _NEIGHBOUR_LINK = re.compile("^[【\\[]?(?:" + alternation(("上一篇", "下一
 
 
 def is_navigation(line: str) -> bool:
-    if len(line) > 120:
+    if len(line) > 120 or (_NAVIGATION_WORDS.search(line) is None and _NAVIGATION_SHAPE.search(line) is None):
         return False
     if _NEIGHBOUR_LINK.match(line):
         return True
@@ -157,8 +166,6 @@ _SITE_BANNER = re.compile(
     r"^[^\s，。,:：]{2,16}(?:" + alternation(("门户网站", "官方网站", "网站", "门户", "官网", "新闻网", "信息网", "政府网", "人民政府网")) + r")$"
 )
 _HEAD_LINES = 5
-_NAVIGATION_WORDS = re.compile(alternation(NAVIGATION_WORDS))
-_NAVIGATION_SHAPE = re.compile(alternation(("|", "｜", "大 中 小", "大中小", "  ", " · ", " • ")))
 
 
 class NavigationRemover(LineOperator):

@@ -47,8 +47,6 @@ def detect_script(text: str) -> str:
 
 def differing_chars(a: str, b: str) -> int:
     """Characters that differ between two texts (position by position when the lengths agree)."""
-    if len(a) == len(b) and len(a) < 4096:
-        return sum(map(str.__ne__, a, b))
     if len(a) == len(b):
         x = np.frombuffer(a.encode("utf-32-le"), dtype=np.uint32)
         y = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)
