@@ -1,6 +1,6 @@
 """Throughput of cleaning + metadata extraction + quality filtering on the shared benchmark corpus.
 
-    python bench/clean.py [--corpus PATH] [--limit N] [--workers 1 2] [--chunk 2000]
+    python bench/clean.py [--corpus PATH] [--limit N] [--workers 1 2] [--chunk 2000] [--min-bytes 0]
 
 Reads JSONL records ({"id","text",...}) from a .jsonl.zst file, runs CleanStage, MetadataExtractor and
 QualityFilter on chunks of documents (cross-document evidence works within a chunk) in 1 and 2 worker processes,
@@ -30,7 +30,7 @@ from dataset_builder.readers.given_metadata import given_metadata  # noqa: E402
 DEFAULT_CORPUS = "/work/shared/bench/zh_mixed_316k.jsonl.zst"
 
 
-def load(path: str, limit: int | None) -> list[tuple[str, str, dict]]:
+def load(path: str, limit: int | None, min_bytes: int = 0) -> list[tuple[str, str, dict]]:
     import zstandard
 
     records = []
@@ -38,6 +38,8 @@ def load(path: str, limit: int | None) -> list[tuple[str, str, dict]]:
         reader = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(raw), encoding="utf-8")
         for number, line in enumerate(reader, start=1):
             record = json.loads(line)
+            if min_bytes and len(record["text"].encode("utf-8")) < min_bytes:
+                continue
             records.append((str(record["id"]), record["text"], given_metadata(record, f"bench:{number}")))
             if limit and len(records) >= limit:
                 break
@@ -76,9 +78,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--chunk", type=int, default=2000)
+    parser.add_argument("--min-bytes", type=int, default=0, help="only documents with at least this much text")
     args = parser.parse_args()
     started = time.perf_counter()
-    records = load(args.corpus, args.limit)
+    records = load(args.corpus, args.limit, args.min_bytes)
     megabytes = sum(len(t.encode("utf-8")) for _, t, _ in records) / 1e6
     print(f"loaded {len(records)} documents, {megabytes:.1f} MB of text in {time.perf_counter() - started:.1f} s")
     chunks = [records[i : i + args.chunk] for i in range(0, len(records), args.chunk)]

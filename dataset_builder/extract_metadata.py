@@ -203,6 +203,8 @@ class MetadataExtractor(Stage):
         for i in range(anchor + 1, min(anchor + 4, len(lines))):
             if i in consumed:
                 continue
+            if len(lines[i]) > 20:  # one to three names and the spaces between them
+                break
             names = _names(lines[i])
             if names and len(names) <= 3 and all(is_person_name(n) for n in names):
                 found.author(names)

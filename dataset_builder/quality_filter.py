@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+import numpy as np
+
 from .cleaning.text_units import HAN_RUN
 from .config import FilterConfig
 from .document import Document
@@ -18,12 +20,11 @@ from .stage import Stage
 
 _LINE_END_PUNCT = tuple("。！？!?…”」』）)；;：:")
 _NGRAM = 10  # character n-gram length for the repetition signal
-_LETTER = re.compile(r"[^\W\d_]")
 _KANA = re.compile(r"[\u3040-\u309f\u30a0-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 # Letters of other alphabets (Cyrillic, Greek, Arabic, Hebrew, Indic, Thai, ...): rare in Chinese text.
-_OTHER_LETTER = re.compile(r"[\u0370-\u1fff]")
+_OTHER_LETTER = re.compile(r"[\u0370-\u1dbf\u1f00-\u1fff]+")
 
 
 def han_count(text: str) -> int:
@@ -47,11 +48,35 @@ def _ngrams(n: int) -> re.Pattern[str]:
     return re.compile(f"(?=(.{{{n}}}))", re.DOTALL)
 
 
+def _repeated_ngram_ratio_numpy(text: str, n: int) -> float:
+    """The same measure for long texts: 64-bit rolling hashes of every n-gram, sorted, in numpy."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    size = len(codes)
+    m = size - n + 1
+    hashes = np.zeros(m, dtype=np.uint64)
+    base = np.uint64(1_000_003)
+    for k in range(n):  # wraps around modulo 2**64, as intended
+        hashes = hashes * base + codes[k : k + m]
+    order = np.argsort(hashes, kind="stable")
+    ranked = hashes[order]
+    same = ranked[1:] == ranked[:-1]
+    repeated_ranked = np.zeros(m, dtype=bool)
+    repeated_ranked[1:] |= same
+    repeated_ranked[:-1] |= same
+    starts = order[repeated_ranked]
+    if len(starts) == 0:
+        return 0.0
+    depth = np.cumsum(np.bincount(starts, minlength=size + 1) - np.bincount(starts + n, minlength=size + 1))
+    return float(np.count_nonzero(depth[:size])) / size
+
+
 def repeated_ngram_ratio(text: str, n: int = _NGRAM) -> float:
     """Share of characters covered by character n-grams that occur more than once in the text."""
     size = len(text)
     if size <= n:
         return 0.0
+    if size > 400:
+        return _repeated_ngram_ratio_numpy(text, n)
     grams = _ngrams(n).findall(text)  # every overlapping n-gram, collected by the regex engine
     if len(set(grams)) == len(grams):  # no n-gram repeats: the common case, answered without a second pass
         return 0.0
@@ -67,15 +92,14 @@ def repeated_ngram_ratio(text: str, n: int = _NGRAM) -> float:
 def detect_language(text: str, han: int | None = None) -> tuple[str, float]:
     """(language, share of Han characters among letters). zh | ja | ko | en | und.
 
-    Letters are Han, Latin, kana, Hangul and (counted only when present) any other alphabet."""
+    Letters are Han, Latin, kana, Hangul and the alphabets from Greek to Mongolian."""
     if han is None:
         han = han_count(text)
-    latin = len(_LATIN.findall(text)) if _LATIN.search(text) else 0
+    latin = sum(map(len, _LATIN.findall(text)))  # words, not letters: fewer objects to build
     kana = len(_KANA.findall(text)) if _KANA.search(text) else 0
     hangul = len(_HANGUL.findall(text)) if _HANGUL.search(text) else 0
-    letters = han + latin + kana + hangul
-    if _OTHER_LETTER.search(text):
-        letters = len(_LETTER.findall(text))
+    other = sum(map(len, _OTHER_LETTER.findall(text)))
+    letters = han + latin + kana + hangul + other
     if letters == 0:
         return "und", 0.0
     share = han / letters

@@ -35,7 +35,8 @@ def _cased(words: tuple[str, ...]) -> tuple[str, ...]:
 _STRONG = re.compile(alternation(_cased(STRONG_SPAM)))
 _WEAK = re.compile(alternation(_cased(WEAK_SPAM)))
 _HARD_SEPARATOR = re.compile(r"\s*[|｜_]\s*")
-_CANDIDATE = re.compile(alternation(_cased(STRONG_SPAM) + _cased(WEAK_SPAM) + ("|", "｜", "_")))
+# Weak words alone never make a line spam: only lines with strong words or hard separators are examined.
+_CANDIDATE = re.compile(alternation(_cased(STRONG_SPAM) + ("|", "｜", "_")))
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|县|区|镇|乡|村|州|旗|盟|岛|自治区|自治州|自治县)$")
 
 
