@@ -48,6 +48,8 @@ _TAIL_LINES = 8
 _TITLE_MAX_CHARS = 80
 _SENTENCE_INSIDE = re.compile(r"[。！？；!?;]")
 _VALUE_END = re.compile(r"\s{2,}|\s*[|｜]\s*|\u3000")
+# What a name written after 作者/记者 looks like: Han characters (a pen name too), or a name in Latin letters.
+_NAME_TOKEN = re.compile(r"^(?:[\u4e00-\u9fff·]{2,6}|[A-Za-z][A-Za-z .'-]{1,30})$")
 _SPLIT_NAMES = re.compile(r"[\s、,，;；/]+")
 _SPLIT_KEYWORDS = re.compile(r"[\s、,，;；|｜/]+")
 # The most common Chinese surnames (single and compound) in Simplified and Traditional spelling: a name is two to
@@ -270,6 +272,7 @@ class MetadataExtractor(Stage):
         matches = list(LABELLED.finditer(line))
         if not matches:
             return False
+        accepted = False
         for k, match in enumerate(matches):
             end = matches[k + 1].start() if k + 1 < len(matches) else len(line)
             value = line[match.end() : end].strip()
@@ -278,17 +281,25 @@ class MetadataExtractor(Stage):
                 value = value[: cut.start()]
             value = value.strip(" ：:|｜[]【】()（）")
             kind = match.lastgroup
-            if not value or kind is None:
+            if kind is None:
                 continue
+            if not value:
+                accepted = True  # an empty label ("编辑：") is still page furniture
+                continue
+            if kind in ("source", "author") and (_SENTENCE_INSIDE.search(value) or "，" in value):
+                continue  # "记者：您怎么看？" is an interview, not a credit
             if kind == "source":
                 found.sources.setdefault("label", value.split()[0])
             elif kind == "author":
                 value = re.sub(r"[（(][^)）]*[)）]?", " ", value)  # "张三（北京大学教授）": the name only
-                names = [n for n in _names(value) if not DATE.search(n)]
+                names = [n for n in _names(value) if _NAME_TOKEN.match(n)]
+                if not names:
+                    continue
                 found.author(names)
             elif kind == "keywords" and not found.keywords:
                 found.keywords = split_keywords(value)
-        return True
+            accepted = True
+        return accepted
 
     @staticmethod
     def _name_beside_date(line: str, match: re.Match[str], found: _Found) -> None:

@@ -163,3 +163,10 @@ def test_only_the_first_date_line_is_the_publication_date(make_doc):
 def test_author_affiliation_in_brackets_is_dropped_from_the_name(make_doc):
     doc = extract(make_doc, "\n".join(["一篇评论文章", "作者：张三（某某大学教授）", BODY]))
     assert doc.authors == ["张三"]
+
+
+def test_interview_lines_and_event_times_are_text(make_doc):
+    page = "\n".join(["专访：乡村教师的坚守", "记者：您在这里工作多少年了？", "时间：上午9时", BODY])
+    doc = extract(make_doc, page)
+    assert doc.authors == []
+    assert doc.text == "\n".join(["记者：您在这里工作多少年了？", "时间：上午9时", BODY])

@@ -20,7 +20,8 @@ LABELS = {
     "author": ("作者", "记者", "本报记者", "通讯员", "撰文", "撰稿", "文字", "作者姓名"),
     "editor": ("编辑", "责任编辑", "责编", "编审", "审核", "校对", "摄影", "图片", "美编", "值班编辑", "实习编辑", "编者", "主编"),
     "keywords": ("关键词", "关键字", "标签", "主题词"),
-    "date": ("发布时间", "发布日期", "发表时间", "发表日期", "更新时间", "时间", "日期", "发稿时间", "上传时间"),
+    # Not bare 时间/日期: "时间：上午9时" in a notice is the event's time, part of the text.
+    "date": ("发布时间", "发布日期", "发表时间", "发表日期", "更新时间", "发稿时间", "上传时间", "录入时间"),
 }
 _LABEL_ALTERNATION = "|".join(f"(?P<{kind}>{alternation(words)})" for kind, words in LABELS.items())
 LABELLED = re.compile(rf"(?:^|(?<=\s)|(?<=[|｜【\[(（]))(?:{_LABEL_ALTERNATION})\s*[:：]\s*")
