@@ -156,3 +156,9 @@ def test_repeated_ngram_ratio_long_texts_agree_with_the_short_method():
                 for k in range(i, i + 10):
                     covered[k] = True
         assert abs(_repeated_ngram_ratio_numpy(text, 10) - sum(covered) / len(text)) < 1e-12
+
+
+def test_utf8_cut_in_the_middle_of_a_character_stays_utf8():
+    text = "会议强调，要加强监测预警，完善应急预案。" * 5
+    data = text.encode("utf-8") + "报".encode("utf-8")[:2]
+    assert decode_text(data) == (text, "utf-8")

@@ -29,7 +29,8 @@ def _common_share(text: str) -> float:
 def decode_text(data: bytes) -> tuple[str, str] | None:
     """(text, encoding) of raw bytes, or None when no supported encoding fits.
 
-    UTF-8 (with or without BOM) is taken when the bytes are valid UTF-8. Otherwise GB18030 (a superset of GBK and
+    UTF-8 (with or without BOM) is taken when the bytes are valid UTF-8, or nearly (a page cut in the middle of
+    its last character loses that character). Otherwise GB18030 (a superset of GBK and
     GB2312) and Big5 are both tried: bytes of one are often valid in the other, but then decode to rare
     characters, so the candidate whose Han characters are most often common ones wins (the common characters are
     the first level of GB2312 and the frequent characters of Big5). A candidate with more than one bad byte in a
@@ -41,6 +42,11 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # A UTF-8 page cut in the middle of a character (or with a stray byte) is still UTF-8: a GBK or Big5 reading
+    # of it would turn every character into mojibake.
+    lenient = data.decode("utf-8", errors="replace")
+    if lenient.count("\ufffd") <= _MAX_BAD_SHARE * len(data) + 1:
+        return lenient.replace("\ufffd", ""), "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
