@@ -67,6 +67,7 @@ def test_navigation_share_comment_counter_font_download_lines(make_doc):
         "扫一扫二维码下载客户端",
         "我要评论 查看评论",
         "点击进入专题",
+        "首页 要闻 体育 财经 娱乐 科技",
     ]
     page = "\n".join([chrome[0], P1, chrome[1], chrome[2], P2, *chrome[3:], P3])
     doc = run(NavigationRemover(), page, make_doc)
@@ -214,3 +215,10 @@ def test_clean_stage_runs_everything_and_rejects_empty(make_doc):
     assert out[0].rejection.reason == "empty_after_cleaning"
     assert out[1].text == P1 + "\n" + P2
     assert stage.stats["rejected:empty_after_cleaning"] == 1 and stage.stats["out"] == 1
+
+
+def test_a_heading_ending_in_more_is_not_a_list_heading(make_doc):
+    text = "\n".join([P1, "我们要做得更多", "一、基本情况", P2])
+    assert run(RelatedListRemover(), text, make_doc).text == text
+    page = "\n".join([P1, "全省动态 更多", "某县召开推进会", "某镇举办活动", P2])
+    assert run(RelatedListRemover(), page, make_doc).text == "\n".join([P1, P2])

@@ -18,7 +18,7 @@ import re
 from ..document import Document
 from .base import LineOperator, candidate_lines, drop_lines
 from .metadata_lines import is_metadata_line
-from .text_units import HAN, LETTER_OR_DIGIT_CLASS, SENTENCE_END, alternation
+from .text_units import HAN, LETTER_OR_DIGIT_CLASS, SENTENCE_END, SENTENCE_PUNCT, alternation
 
 _HTTP_STATUS = re.compile(
     r"^(?:HTTP(?:/\d(?:\.\d)?)?\s*|Error\s*|错误\s*)?[1-5]\d\d(?:\s*[-:：]?\s*[A-Za-z][A-Za-z' -]{2,40}|\s*错误|\s*error)?$"
@@ -122,7 +122,7 @@ NAVIGATION_WORDS = (
 )
 _NAVIGATION = re.compile(alternation(NAVIGATION_WORDS) + r"|[【\[(（]?\s*大\s*中\s*小\s*[】\])）]?")
 _SHARE_BAR = re.compile(r"^(?:" + alternation(("分享到", "分享至", "分享", "一键分享", "转发到")) + r")\s*[:：]?")
-_LINK_BAR_SEPARATOR = re.compile(r"\s*[|｜]\s*|\s{2,}|\s+[·•]\s+")
+_LINK_BAR_SEPARATOR = re.compile(r"\s*[|｜]\s*|\s+[·•]\s+|\s+")
 
 
 _NAVIGATION_WORDS = re.compile(alternation(NAVIGATION_WORDS))
@@ -157,7 +157,8 @@ def is_navigation(line: str) -> bool:
         lengths = [len(p) for p in parts]
         if "|" in line or "｜" in line:
             return max(lengths) <= 12
-        return sum(lengths) / len(lengths) <= 4  # verse split by spaces has 5- or 7-character phrases
+        # Menu words split by spaces: short items. Verse split by spaces has 5- or 7-character phrases.
+        return len(parts) >= 5 and sum(lengths) / len(lengths) <= 4 and max(lengths) <= 6 and not SENTENCE_PUNCT.search(line)
     return False
 
 

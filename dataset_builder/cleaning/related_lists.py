@@ -31,7 +31,8 @@ _HEADING_WORDS = (
 )
 _MORE = r"(?:更多|more|MORE|More)\s*(?:\.{2,}|…+|>+|»|＞+|\+)?"
 _HEADING = re.compile(r"^[【\[《]?\s*(?:" + alternation(_HEADING_WORDS) + r")\s*[】\]》]?\s*[:：]?\s*(?:" + _MORE + r")?$")
-_SECTION_MORE = re.compile(r"^.{0,16}\s*" + _MORE + "$")  # "<栏目> 更多..." heads a list of links
+# "<栏目> 更多..." / "<栏目>更多>>" heads a list of links; "我们要做得更多" is a sentence, not a heading.
+_SECTION_MORE = re.compile(r"^.{0,16}(?:\s+(?:更多|more|MORE|More)|(?:更多|more|MORE|More)\s*(?:\.{2,}|…+|>+|»|＞+|\+))$")
 _PUNCT_OR_DIGIT = re.compile(r"[\d:：，,。；;！!？?、（(]")
 _BULLET = re.compile(r"^[·•●◆◇■□▪▫▶►▸○☆★◎※]\s*\S")
 _HEADING_CANDIDATE = re.compile(alternation(_HEADING_WORDS + ("更多", "more", "MORE", "More")))
