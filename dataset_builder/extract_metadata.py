@@ -44,6 +44,7 @@ _METADATA_CANDIDATE = re.compile(
     )
 )
 _HEAD_LINES = 15
+_HEAD_FURNITURE_LINES = 6  # a headline further down is not at the top of a page: nothing above it is trimmed
 _TAIL_LINES = 8
 _TITLE_MAX_CHARS = 80
 _SENTENCE_INSIDE = re.compile(r"[。！？；!?;]")
@@ -200,6 +201,12 @@ class MetadataExtractor(Stage):
         if title_index is not None:
             found.title = lines[title_index]
             consumed.add(title_index)
+            # Above the headline only page furniture is left (a channel name, a site banner, a menu): short lines
+            # that are not running text go; a paragraph there (a lead, a summary) stays.
+            above = [j for j in range(title_index) if j not in consumed and not is_paragraph(lines[j])]
+            if above and title_index <= _HEAD_FURNITURE_LINES:
+                consumed.update(above)
+                doc.record_edit("page_head_trimmer", "lines", len(above))
         # A lone name under the title or the date is the author.
         anchor = max(i for i in (title_index, date_index, -1) if i is not None)
         for i in range(anchor + 1, min(anchor + 4, len(lines))):

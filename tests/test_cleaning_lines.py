@@ -222,3 +222,10 @@ def test_a_heading_ending_in_more_is_not_a_list_heading(make_doc):
     assert run(RelatedListRemover(), text, make_doc).text == text
     page = "\n".join([P1, "全省动态 更多", "某县召开推进会", "某镇举办活动", P2])
     assert run(RelatedListRemover(), page, make_doc).text == "\n".join([P1, P2])
+
+
+def test_end_markers_are_junk(make_doc):
+    doc = run(JunkLineRemover(), "\n".join([P1, "（完）", P2, "-END-"]), make_doc)
+    assert doc.text == "\n".join([P1, P2])
+    kept = "\n".join([P1, "完成了全年任务。"])
+    assert run(JunkLineRemover(), kept, make_doc).text == kept

@@ -170,3 +170,12 @@ def test_interview_lines_and_event_times_are_text(make_doc):
     doc = extract(make_doc, page)
     assert doc.authors == []
     assert doc.text == "\n".join(["记者：您在这里工作多少年了？", "时间：上午9时", BODY])
+
+
+def test_furniture_above_the_headline_goes_a_lead_paragraph_stays(make_doc):
+    page = "\n".join(["新闻中心", "本地要闻", "全市部署防汛抗旱工作", "2021-03-05", BODY])
+    doc = extract(make_doc, page)
+    assert doc.title == "全市部署防汛抗旱工作" and doc.text == BODY
+    assert {e.operator: e.count for e in doc.edits}["page_head_trimmer"] == 2
+    lead = "\n".join([BODY2, "全市部署防汛抗旱工作", "2021-03-05", BODY])
+    assert extract(make_doc, lead).text == BODY2 + "\n" + BODY

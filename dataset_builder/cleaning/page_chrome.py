@@ -2,7 +2,8 @@
 
 - `HttpErrorRemover`: HTTP status banners ("404 Not Found", "502 Bad Gateway", "Error 404") and server signatures
   ("nginx/1.18.0", "Apache/2.4.1 (Unix)", any `Name/1.2.3` alone on a line).
-- `JunkLineRemover`: lines with no letter, digit or Han character (stray "?", rules of dashes, lone bullets).
+- `JunkLineRemover`: lines with no letter, digit or Han character (stray "?", rules of dashes, lone bullets), and
+  end-of-article markers such as （完） or -END-.
 - `CopyrightRemover`: copyright, ICP licence, reprint-notice and disclaimer lines, and site footers (地址/电话/主办…).
 - `NavigationRemover`: short lines made mostly of navigation vocabulary (home/back/top links, share bars,
   comment prompts, "read the full text", download buttons, font-size controls, read counters, site banners) and
@@ -57,7 +58,12 @@ class HttpErrorRemover(LineOperator):
         return drop_lines(self, lines, doc, drop)
 
 
-_JUNK = re.compile(f"^[^{LETTER_OR_DIGIT_CLASS}\n]+$", re.MULTILINE)
+_JUNK = re.compile(
+    f"^[^{LETTER_OR_DIGIT_CLASS}\n]+$"
+    # end-of-article markers: （完） 【全文完】 -END- (END)
+    r"|^[(（【\[\-—]*\s*(?:完|全文完|本文完|END|End|end)\s*[)）】\]\-—]*$",
+    re.MULTILINE,
+)
 
 
 class JunkLineRemover(LineOperator):
