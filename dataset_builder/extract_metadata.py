@@ -138,8 +138,8 @@ def _segment(text: str) -> list[str]:
     return words if all(len(w) >= 2 for w in words) else [text]
 
 
-def title_like(line: str) -> bool:
-    return 4 <= len(line) <= _TITLE_MAX_CHARS and not _SENTENCE_INSIDE.search(line) and not is_navigation(line)
+def title_like(line: str, min_chars: int = 4) -> bool:
+    return min_chars <= len(line) <= _TITLE_MAX_CHARS and not _SENTENCE_INSIDE.search(line) and not is_navigation(line)
 
 
 class _Found:
@@ -334,13 +334,20 @@ class MetadataExtractor(Stage):
             for j in range(date_index - 1, max(-1, date_index - 4), -1):
                 if j not in consumed and title_like(lines[j]):
                     return j
-        for j in range(min(_HEAD_LINES, len(lines))):
-            if j in consumed:
-                continue
+        open_lines = [j for j in range(min(_HEAD_LINES + 2, len(lines))) if j not in consumed]
+        for position, j in enumerate(open_lines):
+            if j >= _HEAD_LINES:
+                break
+            following = lines[open_lines[position + 1]] if position + 1 < len(open_lines) else ""
+            after = lines[open_lines[position + 2]] if position + 2 < len(open_lines) else ""
+            # Title, a short credit line (an author, a pen name), then the body: "荅人 / 太上隐君 / 偶来松树下，…".
+            # The shape allows a title of any length, even one character (句).
+            if position == 0 and following and len(following) <= 8 and not is_paragraph(following) and is_paragraph(after):
+                if title_like(lines[j], 1) and HAN.search(lines[j]):
+                    return j
             if title_like(lines[j]) and HAN.search(lines[j]):
-                following = next((lines[k] for k in range(j + 1, len(lines)) if k not in consumed), "")
                 # A headline heads a body: a lone line is the body itself, not a title.
-                if following and (is_paragraph(following) or j == 0):
+                if following and (is_paragraph(following) or position == 0):
                     return j
             if is_paragraph(lines[j]):
                 return None

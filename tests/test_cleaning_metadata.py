@@ -179,3 +179,13 @@ def test_furniture_above_the_headline_goes_a_lead_paragraph_stays(make_doc):
     assert {e.operator: e.count for e in doc.edits}["page_head_trimmer"] == 2
     lead = "\n".join([BODY2, "全市部署防汛抗旱工作", "2021-03-05", BODY])
     assert extract(make_doc, lead).text == BODY2 + "\n" + BODY
+
+
+@pytest.mark.parametrize("title", ["句", "荅人", "歌一首"])
+def test_short_title_over_a_credit_line_and_the_body(make_doc, title):
+    verse = "偶来松树下，高枕石头眠。\n山中无历日，寒尽不知年。"
+    doc = extract(make_doc, "\n".join([title, "太上隐君", verse]))
+    assert doc.title == title
+    assert doc.text == "太上隐君\n" + verse  # not a recognisable personal name: left in the text
+    doc = extract(make_doc, "\n".join([title, "王维", verse]))
+    assert (doc.title, doc.authors, doc.text) == (title, ["王维"], verse)
