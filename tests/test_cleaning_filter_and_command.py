@@ -162,3 +162,18 @@ def test_utf8_cut_in_the_middle_of_a_character_stays_utf8():
     text = "会议强调，要加强监测预警，完善应急预案。" * 5
     data = text.encode("utf-8") + "报".encode("utf-8")[:2]
     assert decode_text(data) == (text, "utf-8")
+
+
+def test_clean_files_reads_a_single_text_file_and_zstd_jsonl(tmp_path):
+    import zstandard
+
+    page = tmp_path / "page.txt"
+    page.write_bytes(("全市部署防汛抗旱工作\n2021-03-05\n" + ZH * 2).encode("big5", errors="ignore"))
+    packed = tmp_path / "docs.jsonl.zst"
+    packed.write_bytes(zstandard.ZstdCompressor().compress((json.dumps({"id": "z1", "text": ZH * 2}, ensure_ascii=False) + "\n").encode("utf-8")))
+    out = tmp_path / "out.jsonl"
+    summary = clean_files([page, packed], out, None, CleanConfig(), FilterConfig())
+    rows = {json.loads(line)["id"]: json.loads(line) for line in out.read_text("utf-8").splitlines()}
+    assert summary["kept"] == 2 and set(rows) == {"page", "z1"}
+    assert rows["page"]["origin"]["encoding"] == "big5" and rows["page"]["published_at"] == "2021-03-05"
+    assert rows["z1"]["origin"]["line"] == 1
