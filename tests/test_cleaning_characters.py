@@ -180,3 +180,15 @@ def test_pinyin_remover_does_not_take_a_name_in_latin_letters(make_doc):
     # "Li Ming" spells the two characters before it: removed like any annotation. "Wang" is not the reading of
     # the character right before it (芳), and David is no reading at all: both stay.
     assert doc.text == "李明和王芳(Wang)都来了，张伟(David)没来。"
+
+
+def test_html_remnants(make_doc):
+    from dataset_builder.cleaning.html_remnant_remover import HtmlRemnantRemover
+
+    doc = make_doc("第一段&nbsp;文字&ldquo;引语&rdquo;。<br/>第二段<span style='x'>加粗</span>。<!-- ad --><p>第三段&#12290;</p>")
+    HtmlRemnantRemover()(doc)
+    assert doc.text == "第一段\u00a0文字“引语”。\n第二段加粗。\n第三段。\n"
+    untouched = "若 a < b 且 AT&T 公司的 x<y，则结论成立。"
+    doc = make_doc(untouched)
+    HtmlRemnantRemover()(doc)
+    assert doc.text == untouched and doc.edits == []

@@ -68,6 +68,7 @@ def test_navigation_share_comment_counter_font_download_lines(make_doc):
         "我要评论 查看评论",
         "点击进入专题",
         "首页 要闻 体育 财经 娱乐 科技",
+        "Back to top ↑",
     ]
     page = "\n".join([chrome[0], P1, chrome[1], chrome[2], P2, *chrome[3:], P3])
     doc = run(NavigationRemover(), page, make_doc)
@@ -86,6 +87,13 @@ def test_navigation_remover_keeps_headings_short_paragraphs_and_verse(make_doc):
         ]
     )
     assert run(NavigationRemover(), text, make_doc).text == text
+
+
+def test_english_words_in_a_chinese_paragraph_are_not_navigation(make_doc):
+    text = "\n".join(["Home", P1])
+    assert run(NavigationRemover(), text, make_doc).text == P1
+    keep = "\n".join(["他说：Welcome to China，欢迎来到中国。", "About the author 作者简介"])
+    assert run(NavigationRemover(), keep, make_doc).text == keep
 
 
 def test_site_banner_at_the_head_only(make_doc):

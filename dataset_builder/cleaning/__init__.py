@@ -17,6 +17,7 @@ from .base import CleaningOperator, LineOperator
 from .control_char_remover import ControlCharRemover
 from .cross_document import CrossDocumentBoilerplateRemover
 from .gbk_misalignment_repairer import GbkMisalignmentRepairer
+from .html_remnant_remover import HtmlRemnantRemover
 from .page_chrome import CopyrightRemover, HttpErrorRemover, JunkLineRemover, NavigationRemover
 from .pinyin_annotation_remover import PinyinAnnotationRemover
 from .related_lists import PageTailTrimmer, RelatedListRemover
@@ -29,7 +30,7 @@ from .whitespace_normalizer import WhitespaceNormalizer
 
 def build_operators(config: CleanConfig) -> list[CleaningOperator]:
     """The operators in the order they run; read top to bottom."""
-    operators: list[CleaningOperator] = [UnicodeFixer(config.unicode_form), ControlCharRemover()]
+    operators: list[CleaningOperator] = [HtmlRemnantRemover(), UnicodeFixer(config.unicode_form), ControlCharRemover()]
     if config.repair_gbk_misalignment:
         operators.append(GbkMisalignmentRepairer())  # before Pinyin removal and conversion: it re-encodes to GBK
     if config.remove_pinyin_annotations:

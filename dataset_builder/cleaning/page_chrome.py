@@ -175,6 +175,17 @@ _SITE_BANNER = re.compile(
 _HEAD_LINES = 5
 
 
+# A line made only of English navigation words: "Back to top", "Home | About us | Contact", "Print  Close".
+_ENGLISH_NAVIGATION = re.compile(
+    r"^(?:[^A-Za-z\n]*\b(?:home|top|back|to|print|close|share|next|prev|previous|more|login|log|sign|register|in|out|up"
+    r"|search|menu|about|contact|us|rss|comments?|reply|english|page|go)\b)+[^A-Za-z\n]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
 class NavigationRemover(LineOperator):
     name = "navigation_remover"
 
@@ -188,4 +199,6 @@ class NavigationRemover(LineOperator):
             for i in candidates
             if (is_navigation(lines[i]) or (i < _HEAD_LINES and _SITE_BANNER.match(lines[i]))) and not is_metadata_line(lines[i])
         }
+        if _ASCII_LETTER.search(text):
+            drop.update(i for i in candidate_lines(_ENGLISH_NAVIGATION, lines, text) if len(lines[i]) <= 60)
         return drop_lines(self, lines, doc, drop)
