@@ -17,6 +17,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import DatasetBuilderError
+from .split_assign import SPLITS
 
 err = Console(stderr=True)
 out = Console()
@@ -116,8 +117,8 @@ def print_summary(result) -> None:
     counts = result.manifest["counts"]
     table = Table(title=f"{result.config.name} {result.config.version}", show_header=False, box=None)
     table.add_row("documents read", str(counts["read"]))
-    for split, n in counts["splits"].items():
-        table.add_row(f"kept in {split}", str(n))
+    for split in SPLITS:
+        table.add_row(f"kept in {split}", str(counts["splits"][split]))
     for entry in counts["rejected_by_reason"]:
         table.add_row(f"rejected: {entry['reason']} ({entry['stage']})", str(entry["count"]))
     table.add_row("rejected in all", str(counts["rejected"]))

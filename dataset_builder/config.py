@@ -46,6 +46,14 @@ class CleanConfig:
     to_simplified: bool = True
     opencc_profile: str = "t2s"
     remove_pinyin_annotations: bool = True
+    repair_gbk_misalignment: bool = True
+    remove_spam: bool = True
+    max_spam_share: float = 0.5
+    remove_boilerplate: bool = True
+    remove_repeats: bool = True
+    duplicate_line_min_chars: int = 10
+    cross_document_min_docs: int = 5
+    cross_document_min_fraction: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class FilterConfig:
     min_han_ratio: float = 0.3
     min_line_end_punct_ratio: float = 0.0
     max_repeated_ngram_ratio: float = 1.0
+    min_chinese_share: float = 0.5
 
 
 @dataclass(frozen=True)

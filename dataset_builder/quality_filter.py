@@ -1,24 +1,41 @@
 """Quality signals counted in characters (Chinese has no spaces between words) and the thresholds that reject.
 
-Every signal is stored on the document whether or not it passes, so thresholds can be re-tuned later."""
+Every signal is stored on the document whether or not it passes, so thresholds can be re-tuned later. The checks
+run in a fixed order and the first failure is the recorded reason: not_chinese, too_short, low_han_ratio,
+few_line_end_punct, repetitive.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
+import numpy as np
+
+from .cleaning.text_units import HAN_RUN
 from .config import FilterConfig
 from .document import Document
 from .stage import Stage
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LINE_END_PUNCT = tuple("。！？!?…”」』）)；;：:")
 _NGRAM = 10  # character n-gram length for the repetition signal
+_KANA = re.compile(r"[\u3040-\u309f\u30a0-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+# Letters of other alphabets (Cyrillic, Greek, Arabic, Hebrew, Indic, Thai, ...): rare in Chinese text.
+_OTHER_LETTER = re.compile(r"[\u0370-\u1dbf\u1f00-\u1fff]+")
 
 
-def han_ratio(text: str) -> float:
+def han_count(text: str) -> int:
+    return sum(map(len, HAN_RUN.findall(text)))  # runs, not characters: fewer objects to build
+
+
+def han_ratio(text: str, han: int | None = None) -> float:
     visible = len(text) - text.count(" ") - text.count("\n")
-    return len(_HAN.findall(text)) / visible if visible else 0.0
+    if han is None:
+        han = han_count(text)
+    return han / visible if visible else 0.0
 
 
 def line_end_punct_ratio(text: str) -> float:
@@ -26,17 +43,75 @@ def line_end_punct_ratio(text: str) -> float:
     return sum(line.endswith(_LINE_END_PUNCT) for line in lines) / len(lines) if lines else 0.0
 
 
+@lru_cache(maxsize=None)
+def _ngrams(n: int) -> re.Pattern[str]:
+    return re.compile(f"(?=(.{{{n}}}))", re.DOTALL)
+
+
+def _repeated_ngram_ratio_numpy(text: str, n: int) -> float:
+    """The same measure for long texts: 64-bit rolling hashes of every n-gram, sorted, in numpy."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    size = len(codes)
+    m = size - n + 1
+    hashes = np.zeros(m, dtype=np.uint64)
+    base = np.uint64(1_000_003)
+    for k in range(n):  # wraps around modulo 2**64, as intended
+        hashes = hashes * base + codes[k : k + m]
+    order = np.argsort(hashes, kind="stable")
+    ranked = hashes[order]
+    same = ranked[1:] == ranked[:-1]
+    repeated_ranked = np.zeros(m, dtype=bool)
+    repeated_ranked[1:] |= same
+    repeated_ranked[:-1] |= same
+    starts = order[repeated_ranked]
+    if len(starts) == 0:
+        return 0.0
+    depth = np.cumsum(np.bincount(starts, minlength=size + 1) - np.bincount(starts + n, minlength=size + 1))
+    return float(np.count_nonzero(depth[:size])) / size
+
+
 def repeated_ngram_ratio(text: str, n: int = _NGRAM) -> float:
     """Share of characters covered by character n-grams that occur more than once in the text."""
-    if len(text) < n:
+    size = len(text)
+    if size <= n:
         return 0.0
-    grams = [text[i : i + n] for i in range(len(text) - n + 1)]
+    if size > 400:
+        return _repeated_ngram_ratio_numpy(text, n)
+    grams = _ngrams(n).findall(text)  # every overlapping n-gram, collected by the regex engine
+    if len(set(grams)) == len(grams):  # no n-gram repeats: the common case, answered without a second pass
+        return 0.0
     counts = Counter(grams)
-    covered = bytearray(len(text))
+    covered = bytearray(size)
+    ones = b"\x01" * n
     for i, gram in enumerate(grams):
         if counts[gram] > 1:
-            covered[i : i + n] = b"\x01" * n
-    return sum(covered) / len(text)
+            covered[i : i + n] = ones
+    return covered.count(1) / size
+
+
+def detect_language(text: str, han: int | None = None) -> tuple[str, float]:
+    """(language, share of Han characters among letters). zh | ja | ko | en | und.
+
+    Letters are Han, Latin, kana, Hangul and the alphabets from Greek to Mongolian."""
+    if han is None:
+        han = han_count(text)
+    latin = sum(map(len, _LATIN.findall(text)))  # words, not letters: fewer objects to build
+    kana = len(_KANA.findall(text)) if _KANA.search(text) else 0
+    hangul = len(_HANGUL.findall(text)) if _HANGUL.search(text) else 0
+    other = sum(map(len, _OTHER_LETTER.findall(text)))
+    letters = han + latin + kana + hangul + other
+    if letters == 0:
+        return "und", 0.0
+    share = han / letters
+    if kana and kana >= 0.15 * (han + kana):
+        return "ja", share
+    if hangul >= 0.3 * letters:
+        return "ko", share
+    if share >= 0.5:
+        return "zh", share
+    if latin >= 0.5 * letters:
+        return "en", share
+    return "und", share
 
 
 class QualityFilter(Stage):
@@ -48,19 +123,34 @@ class QualityFilter(Stage):
 
     def process(self, doc: Document) -> None:
         text = doc.text
+        han = han_count(text)
         doc.quality = {
-            "han_ratio": round(han_ratio(text), 6),
+            "han_ratio": round(han_ratio(text, han), 6),
             "line_end_punct_ratio": round(line_end_punct_ratio(text), 6),
             "repeated_ngram_ratio": round(repeated_ngram_ratio(text), 6),
         }
         cfg = self.config
-        if len(text) < cfg.min_chars:
+        language, chinese_share = detect_language(text, han)
+        if language in ("ja", "ko") or chinese_share < cfg.min_chinese_share:
+            doc.language = language
+            doc.reject(
+                self.name, "not_chinese", f"language {language}, Han share of letters {chinese_share:.3f} (min_chinese_share {cfg.min_chinese_share})"
+            )
+        elif len(text) < cfg.min_chars:
             doc.reject(self.name, "too_short", f"{len(text)} < min_chars {cfg.min_chars}")
         elif doc.quality["han_ratio"] < cfg.min_han_ratio:
-            doc.reject(self.name, "low_han_ratio", f"{doc.quality['han_ratio']} < {cfg.min_han_ratio}")
+            doc.reject(self.name, "low_han_ratio", f"{doc.quality['han_ratio']} < min_han_ratio {cfg.min_han_ratio}")
         elif doc.quality["line_end_punct_ratio"] < cfg.min_line_end_punct_ratio:
-            doc.reject(self.name, "few_line_end_punct", f"{doc.quality['line_end_punct_ratio']} < {cfg.min_line_end_punct_ratio}")
+            doc.reject(
+                self.name,
+                "few_line_end_punct",
+                f"{doc.quality['line_end_punct_ratio']} < min_line_end_punct_ratio {cfg.min_line_end_punct_ratio}",
+            )
         elif doc.quality["repeated_ngram_ratio"] > cfg.max_repeated_ngram_ratio:
-            doc.reject(self.name, "repetitive", f"{doc.quality['repeated_ngram_ratio']} > {cfg.max_repeated_ngram_ratio}")
+            doc.reject(
+                self.name,
+                "repetitive",
+                f"{doc.quality['repeated_ngram_ratio']} > max_repeated_ngram_ratio {cfg.max_repeated_ngram_ratio}",
+            )
         if doc.rejection is None:
-            doc.language = doc.language or "zh"
+            doc.language = doc.given.get("language") or "zh"

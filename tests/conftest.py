@@ -5,8 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from dataset_builder.document import Document, Origin
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+ROOT = REPO
 
 
 @pytest.fixture
@@ -43,3 +46,12 @@ def release(tmp_path: Path) -> tuple[Path, Path]:
 def seed_answers() -> Path:
     """The seed dataset's datasheet answers."""
     return REPO / "datasheet.yaml"
+
+
+@pytest.fixture
+def make_doc():
+    """A one-off document with the given text and input metadata."""
+    def make(text: str, **given) -> Document:
+        return Document(id="t", text=text, raw_text=text, origin=Origin("t.txt"), given=given)
+
+    return make

@@ -172,7 +172,7 @@ def test_every_document_lands_in_exactly_one_place(tmp_path):
     duplicates = pq.read_table(release / "duplicates" / "duplicates-00000-of-00001.parquet").to_pylist()
     placed = [i for ids in split_ids for i in ids] + [r["id"] for r in rejected] + [d["id"] for d in duplicates]
     assert sorted(placed) == sorted(r["id"] for r in records)  # each exactly once
-    assert {(r["id"], r["reason"]) for r in rejected} == {("short", "too_short"), ("english", "low_han_ratio")}
+    assert {(r["id"], r["reason"]) for r in rejected} == {("short", "too_short"), ("english", "not_chinese")}
     assert rejected[0]["text"] and rejected[0]["origin"]["file"] == "in.jsonl"
     # a-dup sorts before k5, so it is the kept copy and k5 is the duplicate; z-dup duplicates k3
     assert {(d["id"], d["duplicate_of"]) for d in duplicates} == {("k5", "a-dup"), ("z-dup", "k3")}

@@ -60,14 +60,20 @@ def test_pipeline_extracts_dates_from_the_seeds():
 
 
 def test_quality_filter_rejects_with_a_reason_and_keeps_signals():
-    short, english, good = doc("s", "太短了。"), doc("e", "This page is English text only. " * 5), doc("g", "这是一段足够长的中文正文，用来检验质量过滤器是否会保留正常的文章内容。" * 2)
+    short = doc("s", "太短了。")
+    english = doc("e", "This page is English text only. " * 5)
+    tickers = doc("t", "今日股市行情如下。" + " 600519 +2.35% 000001 -1.20%" * 8)
+    good = doc("g", "这是一段足够长的中文正文，用来检验质量过滤器是否会保留正常的文章内容。" * 2)
     stage = QualityFilter(FilterConfig(min_chars=20, min_han_ratio=0.3))
-    list(stage.run([short, english, good]))
+    list(stage.run([short, english, tickers, good]))
     assert short.rejection.reason == "too_short" and "min_chars 20" in short.rejection.details
-    assert english.rejection.reason == "low_han_ratio"
-    assert good.rejection is None and good.quality["han_ratio"] > 0.8
+    assert english.rejection.reason == "not_chinese"
+    assert tickers.rejection.reason == "low_han_ratio" and "min_han_ratio 0.3" in tickers.rejection.details
+    assert good.rejection is None and good.quality["han_ratio"] > 0.8 and good.language == "zh"
     assert english.quality["han_ratio"] == 0.0  # recorded even when rejected
-    assert stage.stats == Counter({"in": 3, "out": 1, "rejected:too_short": 1, "rejected:low_han_ratio": 1})
+    assert stage.stats == Counter(
+        {"in": 4, "out": 1, "rejected:too_short": 1, "rejected:not_chinese": 1, "rejected:low_han_ratio": 1}
+    )
 
 
 def test_exact_dedup_keeps_the_smallest_id_whatever_the_order():

@@ -1,24 +1,50 @@
-"""The cleaning stage: an ordered list of small operators, each in its own module."""
+"""The cleaning stage: an ordered list of small operators, each in its own module, then cross-document evidence.
+
+Character-level operators run first (repair, Pinyin, script, white space), then line operators that each drop a
+kind of line (and record how many), then, once every document has been cleaned alone, the lines that recur across
+documents of one source. A document left empty is rejected (`empty_after_cleaning`); one that is mostly spam is
+rejected by the spam operator (`spam`).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
 
 from ..config import CleanConfig
 from ..document import Document
 from ..stage import Stage
-from .base import CleaningOperator
+from .base import CleaningOperator, LineOperator
+from .control_char_remover import ControlCharRemover
+from .cross_document import CrossDocumentBoilerplateRemover
+from .gbk_misalignment_repairer import GbkMisalignmentRepairer
+from .html_remnant_remover import HtmlRemnantRemover
+from .page_chrome import CopyrightRemover, HttpErrorRemover, JunkLineRemover, NavigationRemover
 from .pinyin_annotation_remover import PinyinAnnotationRemover
+from .related_lists import PageTailTrimmer, RelatedListRemover
+from .repeats import DuplicateLineRemover, TeaserRemover
 from .script_converter import ScriptConverter
+from .spam import SpamLineRemover
 from .unicode_fixer import UnicodeFixer
 from .whitespace_normalizer import WhitespaceNormalizer
 
 
 def build_operators(config: CleanConfig) -> list[CleaningOperator]:
     """The operators in the order they run; read top to bottom."""
-    operators: list[CleaningOperator] = [UnicodeFixer(config.unicode_form)]
+    operators: list[CleaningOperator] = [HtmlRemnantRemover(), UnicodeFixer(config.unicode_form), ControlCharRemover()]
+    if config.repair_gbk_misalignment:
+        operators.append(GbkMisalignmentRepairer())  # before Pinyin removal and conversion: it re-encodes to GBK
     if config.remove_pinyin_annotations:
         operators.append(PinyinAnnotationRemover())  # before conversion: readings are looked up on the original
     operators.append(ScriptConverter(config.to_simplified, config.opencc_profile))
     operators.append(WhitespaceNormalizer())
+    # Line operators: the text is one paragraph per line from here on.
+    operators.append(JunkLineRemover())
+    if config.remove_spam:
+        operators.append(SpamLineRemover(config.max_spam_share))
+    if config.remove_boilerplate:
+        operators += [HttpErrorRemover(), CopyrightRemover(), NavigationRemover(), RelatedListRemover(), PageTailTrimmer()]
+    if config.remove_repeats:
+        operators += [TeaserRemover(), DuplicateLineRemover(config.duplicate_line_min_chars)]
     return operators
 
 
@@ -28,9 +54,50 @@ class CleanStage(Stage):
     def __init__(self, config: CleanConfig) -> None:
         super().__init__()
         self.operators = build_operators(config)
+        self.cross_document = CrossDocumentBoilerplateRemover(
+            config.cross_document_min_docs if config.remove_boilerplate else 0, config.cross_document_min_fraction
+        )
 
     def process(self, doc: Document) -> None:
+        """Clean one document alone (every operator but the cross-document one)."""
+        lines: list[str] | None = None
         for operator in self.operators:
-            operator(doc)
-        if not doc.text:
+            if doc.rejection is not None:
+                return
+            if isinstance(operator, LineOperator):
+                if lines is None:
+                    lines = doc.text.split("\n") if doc.text else []
+                lines = operator.apply(lines, doc)
+            else:
+                operator(doc)
+        if lines is not None:
+            doc.text = "\n".join(lines)
+
+    def finish(self, doc: Document) -> None:
+        if doc.rejection is None and not doc.text:
             doc.reject(self.name, "empty_after_cleaning")
+
+    def run(self, docs: Iterable[Document]) -> Iterator[Document]:
+        if self.cross_document.min_docs <= 0:
+            for doc in docs:
+                if doc.rejection is None and doc.duplicate_of is None:
+                    self.stats["in"] += 1
+                    self.process(doc)
+                    self.finish(doc)
+                    self.count_outcome(doc)
+                yield doc
+            return
+        # Cross-document evidence needs every document of a source: clean each alone, then look across them.
+        buffered: list[tuple[Document, bool]] = []
+        for doc in docs:
+            active = doc.rejection is None and doc.duplicate_of is None
+            if active:
+                self.stats["in"] += 1
+                self.process(doc)
+            buffered.append((doc, active))
+        self.cross_document.apply([doc for doc, active in buffered if active])
+        for doc, active in buffered:
+            if active:
+                self.finish(doc)
+                self.count_outcome(doc)
+            yield doc

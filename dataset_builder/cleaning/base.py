@@ -3,9 +3,17 @@
 An operator is a small named step that changes `doc.text` in place and records how much it changed with
 `doc.record_edit(self.name, self.unit, n)`, so every row and the manifest can say why the text looks as it does.
 Names follow `<what>_<kind>`: `pinyin_annotation_remover`, `script_converter`, ...
+
+Two kinds exist:
+- `CleaningOperator`: works on the whole text (Unicode repair, script conversion, ...).
+- `LineOperator`: decides line by line (boilerplate, spam, repeats). The stage splits the text into lines once and
+  hands the list from one line operator to the next; `LineOperator.__call__` does the same for a single document.
 """
 
 from __future__ import annotations
+
+import re
+from bisect import bisect_right
 
 from ..document import Document
 
@@ -16,3 +24,49 @@ class CleaningOperator:
 
     def __call__(self, doc: Document) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+class LineOperator(CleaningOperator):
+    """An operator that keeps or drops (or rewrites) whole lines. Lines are already white-space normalised."""
+
+    unit = "lines"
+
+    def apply(self, lines: list[str], doc: Document) -> list[str]:  # pragma: no cover - abstract
+        """The lines to keep. Must record its own edits (normally the number of lines dropped)."""
+        raise NotImplementedError
+
+    def __call__(self, doc: Document) -> None:
+        lines = doc.text.split("\n") if doc.text else []
+        kept = self.apply(lines, doc)
+        if kept != lines:
+            doc.text = "\n".join(kept)
+
+
+def candidate_lines(pattern: re.Pattern[str], lines: list[str], text: str | None = None) -> list[int]:
+    """Indexes of the lines where `pattern` matches, found with one search over the whole text.
+
+    This is what keeps line operators fast: a document with no match costs one regex search, not a Python call per
+    line. `pattern` must not match across a line break.
+    """
+    if text is None:
+        text = "\n".join(lines)
+    first = pattern.search(text)
+    if first is None:
+        return []
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    found: list[int] = []
+    for match in pattern.finditer(text, first.start()):
+        index = bisect_right(starts, match.start()) - 1
+        if not found or found[-1] != index:
+            found.append(index)
+    return found
+
+
+def drop_lines(operator: LineOperator, lines: list[str], doc: Document, drop: set[int]) -> list[str]:
+    """Drop the lines at the given indexes and record how many went."""
+    if not drop:
+        return lines
+    doc.record_edit(operator.name, operator.unit, len(drop))
+    return [line for i, line in enumerate(lines) if i not in drop]

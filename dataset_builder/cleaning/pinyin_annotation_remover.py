@@ -1,8 +1,9 @@
-"""Remove content-farm pinyin annotations: a Han character followed by its own reading in parentheses.
+"""Remove content-farm pinyin annotations: Han characters followed by their own reading in parentheses.
 
-Content farms print Simplified text as Traditional with pinyin after some characters: 區(qū), 鎮（zhen）. An
-annotation is removed only when the parenthesised word is a reading of the character right before it (per
-pypinyin, tones ignored), so asides such as (陈龙 报道), (2014年29期) or 服务APP(手机客户端) are never touched.
+Content farms print text with pinyin after some characters: 區(qū), 鎮（zhen）, 鎮(zhen4), and sometimes after a
+word: 银行(yínháng), 银行（yin hang）. An annotation is removed only when the parenthesised letters spell the
+readings of the one to four characters right before it (per pypinyin, all readings of each character, tones
+ignored), so asides such as (陈龙 报道), (2014年29期), 服务APP(手机客户端) or 这本书(ma) are never touched.
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ from pypinyin import Style, pinyin
 from ..document import Document
 from .base import CleaningOperator
 
+_LETTERS = r"A-Za-zÀ-ɏ\u0300-\u036f"
 _ANNOTATION = re.compile(
-    r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])"  # a Han character
-    r"[(（]\s*([A-Za-zÀ-ɏ\u0300-\u036f]{1,7}[1-5]?)\s*[)）]"  # (pinyin), ASCII or full-width, tone marks or not
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])"  # right after a Han character
+    rf"[(（]\s*([{_LETTERS}]{{1,7}}[1-5]?(?:[\s'’-]?[{_LETTERS}]{{1,7}}[1-5]?){{0,3}})\s*[)）]"  # (pinyin), either parentheses
 )
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SEPARATORS = re.compile(r"[\s'’-]+")
 
 
 def _toneless(syllable: str) -> str:
     decomposed = unicodedata.normalize("NFD", syllable.lower())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.rstrip("12345").replace("v", "u")
+    return re.sub(r"[1-5]", "", bare).replace("v", "u")
 
 
 @lru_cache(maxsize=65536)
@@ -34,22 +38,43 @@ def _readings(han: str) -> frozenset[str]:
     return frozenset(_toneless(r) for group in found for r in group)
 
 
+def _spells(word: str, chars: str) -> bool:
+    """Whether `word` (toneless, no separators) is the readings of `chars` one after the other."""
+    if not chars:
+        return not word
+    return any(word.startswith(r) and _spells(word[len(r) :], chars[1:]) for r in _readings(chars[0]) if r)
+
+
+def annotated_length(text: str, start: int, word: str) -> int:
+    """How many characters before `start` the reading `word` annotates (0: it is not a reading)."""
+    bare = _SEPARATORS.sub("", _toneless(word))
+    for n in range(1, 5):
+        chars = text[start - n : start]
+        if len(chars) < n or not _HAN.fullmatch(chars[0]):
+            return 0
+        if _spells(bare, chars):
+            return n
+    return 0
+
+
 class PinyinAnnotationRemover(CleaningOperator):
     name = "pinyin_annotation_remover"
     unit = "annotations"
 
     def __call__(self, doc: Document) -> None:
+        text = doc.text
+        if "(" not in text and "（" not in text:
+            return
         removed = 0
 
         def replace(match: re.Match[str]) -> str:
             nonlocal removed
-            han, word = match.group(1), match.group(2)
-            if _toneless(word) in _readings(han):
+            if annotated_length(match.string, match.start(), match.group(1)):
                 removed += 1
-                return han
+                return ""
             return match.group(0)
 
-        text = _ANNOTATION.sub(replace, doc.text)
+        text = _ANNOTATION.sub(replace, text)
         if removed:
             doc.text = text
             doc.record_edit(self.name, self.unit, removed)

@@ -20,8 +20,14 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     fix_latin_ligatures=False,
     explain=False,
 )
-# C0/C1 controls other than tab and newline, and the private-use areas (mojibake leftovers, icon fonts).
-_UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff\U000f0000-\U0010ffff\ufeff]")
+# Text made only of these characters has nothing ftfy could repair (mojibake is made of Latin-1, cp1252, Cyrillic
+# ... characters; ftfy's other fixes concern controls, surrogates and odd line breaks), so ftfy is skipped. This is
+# what keeps the operator fast on clean Chinese text.
+_NOTHING_TO_FIX = re.compile(
+    "[\t\n\x20-\x7e\u00b7\u00d7\u00f7\u2010-\u2027\u2030-\u205e\u2100-\u2bff\u2e80-\u2fdf\u3000-\u303f"
+    "\u3040-\u30ff\u3100-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uffee"
+    "\U00020000-\U0003134f]*"
+)
 
 
 class UnicodeFixer(CleaningOperator):
@@ -33,18 +39,22 @@ class UnicodeFixer(CleaningOperator):
 
     def __call__(self, doc: Document) -> None:
         before = doc.text
-        text = before.replace("\r\n", "\n").replace("\r", "\n")
-        text = ftfy.fix_text(text, _FTFY_CONFIG)
-        text = _UNWANTED_CHARS.sub("", text)
-        if self.form != "none":
+        text = before
+        if "\n" not in text and text.count("\\n") >= 2:  # line breaks escaped twice on the way (JSON in JSON)
+            text = text.replace("\\r\\n", "\n").replace("\\n", "\n")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if _NOTHING_TO_FIX.fullmatch(text) is None:
+            text = ftfy.fix_text(text, _FTFY_CONFIG)
+        if self.form != "none" and not unicodedata.is_normalized(self.form, text):
             text = unicodedata.normalize(self.form, text)
         if text != before:
-            doc.record_edit(self.name, self.unit, _changed_chars(before, text))
+            doc.record_edit(self.name, self.unit, changed_chars(before, text))
             doc.text = text
 
 
-def _changed_chars(before: str, after: str) -> int:
+def changed_chars(before: str, after: str) -> int:
     """A cheap count of changed characters: length difference plus differing positions of the common prefix."""
-    common = min(len(before), len(after))
-    differing = sum(1 for i in range(common) if before[i] != after[i])
-    return max(1, differing + abs(len(before) - len(after)))
+    if len(before) == len(after):
+        return max(1, sum(1 for a, b in zip(before, after) if a != b))
+    return max(1, abs(len(before) - len(after)) + sum(1 for a, b in zip(before, after) if a != b))

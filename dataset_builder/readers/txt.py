@@ -16,22 +16,54 @@ from ..errors import InputError
 from .given_metadata import given_metadata, record_id
 
 
+_CANDIDATES = ("gb18030", "big5")
+_MAX_BAD_SHARE = 0.001  # a few stray bytes in a long page are tolerated (replaced), a wrong codec is not
+
+
+def _common_share(text: str) -> float:
+    from ..cleaning.common_chars import common_share
+
+    return common_share(text)
+
+
 def decode_text(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) of raw bytes, or None when no supported encoding fits."""
+    """(text, encoding) of raw bytes, or None when no supported encoding fits.
+
+    UTF-8 (with or without BOM) is taken when the bytes are valid UTF-8, or nearly (a page cut in the middle of
+    its last character loses that character). Otherwise GB18030 (a superset of GBK and
+    GB2312) and Big5 are both tried: bytes of one are often valid in the other, but then decode to rare
+    characters, so the candidate whose Han characters are most often common ones wins (the common characters are
+    the first level of GB2312 and the frequent characters of Big5). A candidate with more than one bad byte in a
+    thousand is not taken.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
-    if best is None:
+    # A UTF-8 page cut in the middle of a character (or with a stray byte) is still UTF-8: a GBK or Big5 reading
+    # of it would turn every character into mojibake.
+    lenient = data.decode("utf-8", errors="replace")
+    if lenient.count("\ufffd") <= _MAX_BAD_SHARE * len(data) + 1:
+        return lenient.replace("\ufffd", ""), "utf-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            return None
+    best: tuple[float, str, str] | None = None
+    for encoding in _CANDIDATES:
+        text = data.decode(encoding, errors="replace")
+        bad = text.count("\ufffd")
+        if bad > _MAX_BAD_SHARE * len(data) + (1 if len(data) > 200 else 0):
+            continue
+        score = _common_share(text) - bad / max(1, len(text))
+        if best is None or score > best[0]:
+            best = (score, text, encoding)
+    if best is None or best[0] < 0.5:
         return None
-    encoding = "gb18030" if best.encoding in ("gb18030", "gbk", "gb2312") else best.encoding
-    try:
-        return data.decode(encoding), encoding
-    except (UnicodeDecodeError, LookupError):
-        return None
+    return best[1], best[2]
 
 
 def read_sidecar(path: Path, shown: str) -> dict[str, tuple[dict, str]]:

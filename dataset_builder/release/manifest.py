@@ -18,7 +18,7 @@ from .parquet_shards import WrittenFile
 
 MANIFEST_VERSION = 1
 # Distributions whose versions can change the bytes of a release.
-_RECORDED_PACKAGES = ("pyarrow", "datasets", "huggingface_hub", "PyYAML", "opencc", "ftfy", "pypinyin", "charset-normalizer",
+_RECORDED_PACKAGES = ("pyarrow", "datasets", "huggingface_hub", "PyYAML", "opencc", "ftfy", "pypinyin", "jieba",
                       "mlcroissant")
 
 

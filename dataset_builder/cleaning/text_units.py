@@ -1,0 +1,53 @@
+"""Character classes and small line predicates shared by the operators and the metadata extractor.
+
+Everything here counts characters, not space-separated words: Chinese has no spaces between words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import opencc
+
+HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN = re.compile(f"[{HAN_CLASS}]")
+HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
+# Sentence punctuation anywhere in a line: a line with none of these is a title, a label or a link.
+SENTENCE_PUNCT = re.compile(r"[。！？；，,!?;]")
+# What a finished sentence or paragraph ends with (closing quotes and brackets after the mark are allowed).
+SENTENCE_END = re.compile(r"[。！？!?…；;][”’」』）)\"'】]*\s*$")
+ELLIPSIS_END = re.compile(r"(?:\.{3,}|…+|。{3,}|·{3,})\s*$")
+LETTER_OR_DIGIT_CLASS = rf"{HAN_CLASS}A-Za-z0-9\u00c0-\u024f\u0370-\u04ff\u3040-\u30ff\uac00-\ud7af\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+LETTER_OR_DIGIT = re.compile(f"[{LETTER_OR_DIGIT_CLASS}]")
+
+
+def han_count(text: str) -> int:
+    return len(HAN.findall(text))
+
+
+def is_paragraph(line: str, min_chars: int = 30) -> bool:
+    """A line of running text: long enough and made of sentences (not a title, label, link or list item)."""
+    return len(line) >= min_chars and SENTENCE_PUNCT.search(line) is not None or (
+        len(line) >= 8 and SENTENCE_END.search(line) is not None
+    )
+
+
+@lru_cache(maxsize=None)
+def converter(profile: str) -> opencc.OpenCC:
+    return opencc.OpenCC(profile)
+
+
+def with_traditional(words: list[str] | tuple[str, ...]) -> list[str]:
+    """The words plus their Traditional spellings, so vocabulary also matches text that is not converted."""
+    out: list[str] = []
+    for word in words:
+        for variant in (word, converter("s2t").convert(word), converter("s2tw").convert(word), converter("s2hk").convert(word)):
+            if variant not in out:
+                out.append(variant)
+    return out
+
+
+def alternation(words: list[str] | tuple[str, ...]) -> str:
+    """A regex alternation of the words (and their Traditional spellings), longest first."""
+    return "|".join(re.escape(w) for w in sorted(with_traditional(words), key=len, reverse=True))
