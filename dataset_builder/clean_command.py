@@ -9,17 +9,16 @@ stage and reason that removed it, and the raw text, so nothing is lost without a
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .cleaning import CleanStage
 from .config import CleanConfig, FilterConfig
 from .document import Document
 from .errors import InputError
-from .extract_metadata import MetadataExtractor
-from .quality_filter import QualityFilter
+from .pipeline import cleaning_stages
 from .readers.jsonl import read_jsonl
 from .readers.txt import read_txt
 
@@ -68,45 +67,47 @@ def rejected_record(doc: Document) -> dict[str, Any]:
 def clean_files(
     inputs: list[Path], output: Path, rejected: Path | None, clean: CleanConfig, filter: FilterConfig
 ) -> dict[str, Any]:
-    """Clean, extract metadata and filter the inputs; write kept rows to `output` and rejected ones to `rejected`.
+    """Clean, extract metadata and filter the inputs; write kept rows to `output` and rejected ones to `rejected`
+    (default: `<output>` with `.rejected.jsonl`, so no document is dropped unseen).
 
-    Returns a summary: documents read, kept, rejected by reason, and edits summed per operator and unit.
+    Both files are written under temporary names and renamed into place only when every input was read, so a
+    bad input leaves neither half-written. Returns a summary: documents read, kept, rejected by reason, and
+    edits summed per operator and unit.
     """
-    stages = [CleanStage(clean), MetadataExtractor(), QualityFilter(filter)]
+    output = Path(output)
+    rejected = Path(rejected) if rejected is not None else output.with_name(output.name.removesuffix(".jsonl") + ".rejected.jsonl")
+    stages = cleaning_stages(clean, filter)
     stream: Any = read_inputs(list(inputs))
     for stage in stages:
         stream = stage.run(stream)
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
     reasons: Counter[str] = Counter()
     edits: Counter[str] = Counter()
     read = kept = 0
-    rejected_handle = None
+    temporaries = {path: path.with_name(f".{path.name}.tmp-{os.getpid()}") for path in (output, rejected)}
     try:
-        if rejected is not None:
-            Path(rejected).parent.mkdir(parents=True, exist_ok=True)
-            rejected_handle = open(rejected, "w", encoding="utf-8")
-        with open(output, "w", encoding="utf-8") as out:
+        for path in temporaries:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporaries[output], "w", encoding="utf-8") as out, open(temporaries[rejected], "w", encoding="utf-8") as rej:
             for doc in stream:
                 read += 1
                 if doc.rejection is not None:
                     reasons[doc.rejection.reason] += 1
-                    if rejected_handle is not None:
-                        rejected_handle.write(json.dumps(rejected_record(doc), ensure_ascii=False) + "\n")
+                    rej.write(json.dumps(rejected_record(doc), ensure_ascii=False) + "\n")
                     continue
-                if doc.script is None:  # defensive: every kept row needs a script
-                    doc.script = "Hans"
                 kept += 1
                 for edit in doc.edits:
                     edits[f"{edit.operator}:{edit.unit}"] += edit.count
                 out.write(json.dumps(doc.to_row(), ensure_ascii=False) + "\n")
+        for path, temporary in temporaries.items():
+            os.replace(temporary, path)
     finally:
-        if rejected_handle is not None:
-            rejected_handle.close()
+        for temporary in temporaries.values():
+            temporary.unlink(missing_ok=True)
     return {
         "read": read,
         "kept": kept,
         "rejected": dict(sorted(reasons.items())),
+        "rejected_file": str(rejected),
         "edits": dict(sorted(edits.items())),
         "stages": {stage.name: dict(stage.stats) for stage in stages},
     }

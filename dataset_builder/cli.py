@@ -74,6 +74,38 @@ def build(config_path: str, force: bool, check: bool) -> None:
 
 
 @main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Kept documents, one JSON row per line.")
+@click.option("--rejected", type=click.Path(dir_okay=False), default=None,
+              help="Rejected documents with stage and reason [default: OUTPUT with .rejected.jsonl].")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Take the [clean] and [filter] settings from this dataset.toml [default: built-in defaults].")
+@reports_errors
+def clean(inputs: tuple[str, ...], output: str, rejected: str | None, config_path: str | None) -> None:
+    """Clean, extract metadata and filter .txt files, folders of them, or JSONL ({"id","text",...}) without
+    building a release."""
+    from pathlib import Path
+
+    from .clean_command import clean_files
+    from .config import CleanConfig, FilterConfig, load_config
+
+    if config_path:
+        config = load_config(config_path)
+        clean_config, filter_config = config.clean, config.filter
+    else:
+        clean_config, filter_config = CleanConfig(), FilterConfig()
+    summary = clean_files([Path(p) for p in inputs], Path(output), Path(rejected) if rejected else None,
+                          clean_config, filter_config)
+    table = Table(show_header=False, box=None)
+    table.add_row("documents read", str(summary["read"]))
+    table.add_row("kept", f"{summary['kept']} -> {output}")
+    for reason, n in summary["rejected"].items():
+        table.add_row(f"rejected: {reason}", str(n))
+    table.add_row("rejected in all", f"{sum(summary['rejected'].values())} -> {summary['rejected_file']}")
+    out.print(table)
+
+
+@main.command()
 @click.argument("release", type=click.Path(exists=True, file_okay=False))
 @click.option("--config", "config_path", default="dataset.toml", show_default=True, type=click.Path(dir_okay=False),
               help="The dataset's config (description, licence, split ratios).")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .cleaning import CleanStage
-from .config import Config
+from .config import CleanConfig, Config, FilterConfig
 from .dedup_exact import ExactDeduplicator
 from .document import Document
 from .errors import InputError
@@ -19,12 +19,19 @@ from .split_assign import SPLITS, SplitAssigner
 from .stage import Stage
 
 
+def cleaning_stages(clean: CleanConfig, filter: FilterConfig) -> list[Stage]:
+    """The per-document part of the pipeline; `dataset-builder clean` runs these alone."""
+    return [
+        CleanStage(clean),
+        MetadataExtractor(),
+        QualityFilter(filter),
+    ]
+
+
 def build_stages(config: Config) -> list[Stage]:
     """The pipeline, read top to bottom."""
     return [
-        CleanStage(config.clean),
-        MetadataExtractor(),
-        QualityFilter(config.filter),
+        *cleaning_stages(config.clean, config.filter),
         ExactDeduplicator(),
         SplitAssigner(config.split),
     ]

@@ -209,3 +209,20 @@ def test_cli_datasheet_regenerates_the_documents_of_an_existing_release(seed_pro
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert release_files(release) == before
+
+
+def test_cli_clean_writes_rows_and_rejects_and_nothing_on_bad_input(tmp_path):
+    out = tmp_path / "clean.jsonl"
+    run = subprocess.run([sys.executable, "-m", "dataset_builder.cli", "clean", str(REPO / "seeds"), "-o", str(out)],
+                         capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+    assert run.returncode == 0, run.stderr
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert sorted(r["id"] for r in rows) == sorted(p.stem.split("_", 1)[1] for p in (REPO / "seeds").glob("*.txt"))
+    assert all(set(r) == set(document_features()) for r in rows)
+    assert (tmp_path / "clean.rejected.jsonl").read_text() == ""  # written, and empty: nothing rejected
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "正文。"}\n{"id": "b"}\n', encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "dataset_builder.cli", "clean", str(bad), "-o", str(tmp_path / "x.jsonl")],
+                         capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+    assert run.returncode == 1 and "bad.jsonl:2: field 'text' is missing" in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl", "clean.jsonl", "clean.rejected.jsonl"]
