@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..document import Document, Origin
 from ..errors import InputError
+from .files import input_files
 from .given_metadata import given_metadata, record_id, record_text
 
 
@@ -22,13 +23,7 @@ def _open_lines(file: Path):
 
 
 def read_jsonl(root: Path, path: str, glob: str | None) -> Iterator[Document]:
-    base = root / path
-    if base.is_dir():
-        files = sorted(p for p in base.glob(glob or "*.jsonl*") if p.is_file())
-    elif base.is_file():
-        files = [base]
-    else:
-        raise InputError(f"{path}: no such file or folder")
+    _, files = input_files(root, path, "*.jsonl*", glob)
     for file in files:
         shown = file.relative_to(root).as_posix()
         with _open_lines(file) as handle:

@@ -10,17 +10,12 @@ import pyarrow.parquet as pq
 
 from ..document import Document, Origin
 from ..errors import InputError
+from .files import input_files
 from .given_metadata import given_metadata, record_id, record_text
 
 
 def read_parquet(root: Path, path: str, glob: str | None) -> Iterator[Document]:
-    base = root / path
-    if base.is_dir():
-        files = sorted(p for p in base.glob(glob or "*.parquet") if p.is_file())
-    elif base.is_file():
-        files = [base]
-    else:
-        raise InputError(f"{path}: no such file or folder")
+    _, files = input_files(root, path, "*.parquet", glob)
     for file in files:
         shown = file.relative_to(root).as_posix()
         try:

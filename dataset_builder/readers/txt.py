@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..document import Document, Origin
 from ..errors import InputError
+from .files import input_files
 from .given_metadata import given_metadata, record_id
 
 
@@ -93,15 +94,7 @@ def read_sidecar(path: Path, shown: str) -> dict[str, tuple[dict, str]]:
 
 
 def read_txt(root: Path, path: str, metadata: str | None, glob: str | None) -> Iterator[Document]:
-    base = root / path
-    if base.is_file():
-        files = [base]
-        folder = base.parent
-    elif base.is_dir():
-        files = sorted(p for p in base.glob(glob or "*.txt") if p.is_file())
-        folder = base
-    else:
-        raise InputError(f"{path}: no such file or folder")
+    folder, files = input_files(root, path, "*.txt", glob)
     sidecar = read_sidecar(root / metadata, metadata) if metadata else {}
     described = set()
     for file in files:
