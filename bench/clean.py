@@ -28,7 +28,8 @@ from dataset_builder.extract_metadata import MetadataExtractor  # noqa: E402
 from dataset_builder.quality_filter import QualityFilter  # noqa: E402
 from dataset_builder.readers.given_metadata import given_metadata  # noqa: E402
 
-DEFAULT_CORPUS = "/work/shared/bench/zh_mixed_316k.jsonl.zst"
+# ../shared/bench beside the project, as the developers' guide lays it out
+DEFAULT_CORPUS = str(Path(__file__).resolve().parents[2] / "shared" / "bench" / "zh_mixed_316k.jsonl.zst")
 
 
 def load(path: str, limit: int | None, min_bytes: int = 0) -> list[tuple[str, str, dict]]:
