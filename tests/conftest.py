@@ -55,3 +55,11 @@ def make_doc():
         return Document(id="t", text=text, raw_text=text, origin=Origin("t.txt"), given=given)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def seed_release(tmp_path_factory) -> Path:
+    """The seed release as the library builds it, once per test session (identical to the committed dist/)."""
+    from tests.validate_helpers import build_seed_release
+
+    return build_seed_release(tmp_path_factory.mktemp("seed"))

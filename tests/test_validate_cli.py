@@ -14,14 +14,9 @@ from dataset_builder.validate import validate_main, validate_path
 from dataset_builder.validate.report import Problem, Report, format_report
 from dataset_builder.validate.vocab import size_category
 
-from .validate_helpers import build_seed_release, refresh_manifest
+from .validate_helpers import refresh_manifest
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def seed_release(tmp_path_factory) -> Path:
-    return build_seed_release(tmp_path_factory.mktemp("seed"))
 
 
 @pytest.fixture

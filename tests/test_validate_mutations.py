@@ -22,14 +22,8 @@ from dataset_builder.validate.report import Problem, Report
 
 from .conftest import REPO
 from .validate_helpers import (
-    build_mixed_release, build_seed_release, edit_manifest, edit_text, refresh_manifest, rewrite_table, set_value, shard_name,
+    build_mixed_release, edit_manifest, edit_text, refresh_manifest, rewrite_table, set_value, shard_name,
 )
-
-
-@pytest.fixture(scope="session")
-def seed_release(tmp_path_factory) -> Path:
-    """The seed release as the library builds it (identical to the committed dist/, which main's tests check)."""
-    return build_seed_release(tmp_path_factory.mktemp("seed"))
 
 
 @pytest.fixture
