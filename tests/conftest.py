@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ from dataset_builder.document import Document, Origin
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 ROOT = REPO
+# The seed dataset's current version, as dataset.toml says: tests follow it when the version is bumped.
+SEED_VERSION = tomllib.loads((REPO / "dataset.toml").read_text("utf-8"))["version"]
+SEED_RELEASE = f"dist/zh-web-seeds/{SEED_VERSION}"
 
 
 @pytest.fixture

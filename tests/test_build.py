@@ -18,7 +18,7 @@ from dataset_builder.build import build_release, tree_differences
 from dataset_builder.errors import InputError, ReleaseDiffersError, ReleaseExistsError
 from dataset_builder.schema import document_arrow_schema, document_features
 
-from .conftest import REPO, write_config
+from .conftest import REPO, SEED_RELEASE, SEED_VERSION, write_config
 
 
 def release_files(release: Path) -> dict[str, bytes]:
@@ -27,7 +27,7 @@ def release_files(release: Path) -> dict[str, bytes]:
 
 def test_seed_release_has_the_hub_layout_and_a_manifest_that_adds_up(seed_project):
     result = build_release(seed_project / "dataset.toml")
-    release = seed_project / "dist" / "zh-web-seeds" / "0.1.0"
+    release = seed_project / "dist" / "zh-web-seeds" / SEED_VERSION
     assert result.release_dir == release and result.status == "written"
     manifest = json.loads((release / "manifest.json").read_text("utf-8"))
     counts = manifest["counts"]
@@ -66,8 +66,8 @@ def test_seed_release_has_the_hub_layout_and_a_manifest_that_adds_up(seed_projec
     # the latest release's datasheet is copied to the project root, its plot links pointing into the release
     root_text = (seed_project / "DATASHEET.md").read_text("utf-8")
     release_text = (release / "DATASHEET.md").read_text("utf-8")
-    assert root_text.replace("dist/zh-web-seeds/0.1.0/plots/", "plots/") == release_text
-    assert "](dist/zh-web-seeds/0.1.0/plots/" in root_text
+    assert root_text.replace(f"{SEED_RELEASE}/plots/", "plots/") == release_text
+    assert f"]({SEED_RELEASE}/plots/" in root_text
 
 
 def test_seed_release_loads_offline_with_declared_features_and_card_counts(seed_project, tmp_path, monkeypatch):
@@ -75,7 +75,7 @@ def test_seed_release_loads_offline_with_declared_features_and_card_counts(seed_
     from huggingface_hub import DatasetCard
 
     build_release(seed_project / "dataset.toml")
-    release = seed_project / "dist" / "zh-web-seeds" / "0.1.0"
+    release = seed_project / "dist" / "zh-web-seeds" / SEED_VERSION
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     loaded = datasets.load_dataset(str(release), cache_dir=str(tmp_path / "cache"))
     card = DatasetCard.load(release / "README.md").data.to_dict()
@@ -92,12 +92,12 @@ def test_seed_release_loads_offline_with_declared_features_and_card_counts(seed_
 
 def test_two_builds_are_byte_identical_and_a_released_version_is_immutable(seed_project, tmp_path):
     build_release(seed_project / "dataset.toml")
-    release = seed_project / "dist" / "zh-web-seeds" / "0.1.0"
+    release = seed_project / "dist" / "zh-web-seeds" / SEED_VERSION
     first = release_files(release)
     other = tmp_path / "other"
     shutil.copytree(seed_project, other, ignore=shutil.ignore_patterns("dist", "DATASHEET.md"))
     build_release(other / "dataset.toml")
-    assert release_files(other / "dist" / "zh-web-seeds" / "0.1.0") == first
+    assert release_files(other / "dist" / "zh-web-seeds" / SEED_VERSION) == first
 
     assert build_release(seed_project / "dataset.toml").status == "unchanged"
     assert build_release(seed_project / "dataset.toml", check=True).status == "checked"
@@ -114,7 +114,7 @@ def test_two_builds_are_byte_identical_and_a_released_version_is_immutable(seed_
     assert release_files(release) == first
     assert build_release(seed_project / "dataset.toml", force=True).status == "replaced"
     assert release_files(release) != first
-    assert [p.name for p in release.parent.iterdir()] == ["0.1.0"]  # no temporary or retired folders left
+    assert [p.name for p in release.parent.iterdir()] == [SEED_VERSION]  # no temporary or retired folders left
 
 
 def first_page_bytes() -> bytes:
@@ -201,7 +201,7 @@ def test_committed_seed_release_is_reproduced_byte_for_byte():
 
 def test_cli_datasheet_regenerates_the_documents_of_an_existing_release(seed_project):
     build_release(seed_project / "dataset.toml")
-    release = seed_project / "dist" / "zh-web-seeds" / "0.1.0"
+    release = seed_project / "dist" / "zh-web-seeds" / SEED_VERSION
     before = release_files(release)
     (release / "DATASHEET.md").unlink()
     (release / "croissant.json").write_text("{}")

@@ -14,6 +14,7 @@ from dataset_builder.validate import validate_main, validate_path
 from dataset_builder.validate.report import Problem, Report, format_report
 from dataset_builder.validate.vocab import size_category
 
+from .conftest import SEED_VERSION
 from .validate_helpers import refresh_manifest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -113,7 +114,7 @@ def test_project_config_validates_clean():
 
 
 @pytest.mark.parametrize("change,field,line_text", [
-    (("version = \"0.1.0\"", "version = \"0.1\""), "version", "version ="),
+    ((f"version = \"{SEED_VERSION}\"", "version = \"0.1\""), "version", "version ="),
     (("min_chars = 50", "min_chars = -1"), "filter.min_chars", "min_chars ="),
     (("format = \"txt\"", "format = \"csv\""), "inputs[0].format", "format ="),
     (("license = \"unknown\"", "license = \"cc-by-5.0\""), "license", "license ="),

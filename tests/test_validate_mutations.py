@@ -20,7 +20,7 @@ import pytest
 from dataset_builder.validate import validate_path
 from dataset_builder.validate.report import Problem, Report
 
-from .conftest import REPO
+from .conftest import REPO, SEED_VERSION
 from .validate_helpers import (
     build_mixed_release, edit_manifest, edit_text, refresh_manifest, rewrite_table, set_value, shard_name,
 )
@@ -78,7 +78,7 @@ def test_unmodified_release_validates_clean(release):
 
 
 def test_committed_release_validates_clean():
-    release = REPO / "dist" / "zh-web-seeds" / "0.1.0"
+    release = REPO / "dist" / "zh-web-seeds" / SEED_VERSION
     if not release.is_dir():
         pytest.skip("no committed seed release")
     report = validate_path(release)

@@ -13,9 +13,9 @@ import pyarrow.parquet as pq
 
 from dataset_builder.build import build_release
 
-from .conftest import REPO, SEEDS
+from .conftest import REPO, SEED_VERSION, SEEDS
 
-NAME, VERSION = "zh-web-seeds", "0.1.0"
+NAME, VERSION = "zh-web-seeds", SEED_VERSION
 
 
 def build_seed_release(base: Path) -> Path:
