@@ -1,0 +1,41 @@
+"""The protocol of a step that must see every document before it can decide (a global step).
+
+Cross-document boilerplate, exact deduplication and near-duplicate clustering cannot decide from one document
+alone. Each is split into four parts so that its result depends only on the multiset of documents it saw, never
+on shard size, shard order, worker count or engine:
+
+- `observe(docs)`: over the active documents of one shard (in any order), a small partial state;
+- `merge(a, b)`: combine two partial states; associative and commutative, so any merge tree gives one result;
+- `decide(state)`: once, on the fully merged state, a decision (small enough to send to every worker);
+- `apply(doc, decision)`: per active document, in the next phase, mark or edit the document.
+
+States and decisions must be picklable (they cross process and Ray boundaries) and must not hold documents.
+A step says what its state costs per observed document in `state_note`, so benchmarks can report it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+from .document import Document
+
+State = TypeVar("State")
+Decision = TypeVar("Decision")
+
+
+class GlobalStep(Generic[State, Decision]):
+    name: str = "global_step"
+    state_note: str = ""  # what the merged state holds per observed document, e.g. "32-byte hash + id"
+
+    def observe(self, docs: Sequence[Document]) -> State:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def merge(self, a: State, b: State) -> State:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def decide(self, state: State) -> Decision:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def apply(self, doc: Document, decision: Decision) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
