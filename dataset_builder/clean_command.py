@@ -19,6 +19,7 @@ from .config import CleanConfig, FilterConfig
 from .document import Document
 from .errors import InputError
 from .pipeline import cleaning_stages
+from .readers import unique_ids
 from .readers.jsonl import read_jsonl
 from .readers.txt import read_txt
 
@@ -77,7 +78,7 @@ def clean_files(
     output = Path(output)
     rejected = Path(rejected) if rejected is not None else output.with_name(output.name.removesuffix(".jsonl") + ".rejected.jsonl")
     stages = cleaning_stages(clean, filter)
-    stream: Any = read_inputs(list(inputs))
+    stream: Any = unique_ids(read_inputs(list(inputs)))
     for stage in stages:
         stream = stage.run(stream)
     reasons: Counter[str] = Counter()

@@ -10,11 +10,9 @@ from .cleaning import CleanStage
 from .config import CleanConfig, Config, FilterConfig
 from .dedup_exact import ExactDeduplicator
 from .document import Document
-from .errors import InputError
 from .extract_metadata import MetadataExtractor
-from .hashing import file_sha256
 from .quality_filter import QualityFilter
-from .readers import read_input
+from .readers import ReadLog, read_input, unique_ids
 from .split_assign import SPLITS, SplitAssigner
 from .stage import Stage
 
@@ -68,30 +66,18 @@ class PipelineResult:
         return [d for d in self.documents if d.rejection is None and d.duplicate_of is not None]
 
 
-def read_all(config: Config) -> Iterator[Document]:
+def read_all(config: Config, log: ReadLog | None = None) -> Iterator[Document]:
     """Every input document, in config order; an id seen twice is an input error naming both places."""
-    seen: dict[str, str] = {}
-    for spec in config.inputs:
-        for doc in read_input(config.root, spec):
-            where = doc.origin.describe()
-            if doc.id in seen:
-                raise InputError(f"{where}: field 'id': {doc.id!r} is already used by {seen[doc.id]}")
-            seen[doc.id] = where
-            yield doc
+    return unique_ids(doc for spec in config.inputs for doc in read_input(config.root, spec, log))
 
 
-
-def input_files(config: Config, documents: Iterable[Document]) -> list[InputFile]:
-    """Each file the build read (data files and metadata sidecars) with its hash and document count."""
+def input_files(log: ReadLog, documents: Iterable[Document]) -> list[InputFile]:
+    """Each file the build read (data files and metadata sidecars), with the hash and size of the bytes that
+    were read and its document count."""
     counts: dict[str, int] = {}
     for doc in documents:
         counts[doc.origin.file] = counts.get(doc.origin.file, 0) + 1
-    paths = set(counts) | {spec.metadata for spec in config.inputs if spec.metadata}
-    files = []
-    for path in sorted(paths):
-        sha256, size = file_sha256(config.root / path)
-        files.append(InputFile(path, sha256, size, counts.get(path, 0)))
-    return files
+    return [InputFile(path, sha256, size, counts.get(path, 0)) for path, (sha256, size) in sorted(log.files.items())]
 
 
 def run_pipeline(config: Config, on_document: Callable[[], None] | None = None) -> PipelineResult:
@@ -103,8 +89,9 @@ def run_pipeline(config: Config, on_document: Callable[[], None] | None = None) 
                 on_document()
             yield doc
 
-    stream: Iterable[Document] = counted(read_all(config))
+    log = ReadLog()
+    stream: Iterable[Document] = counted(read_all(config, log))
     for stage in stages:
         stream = stage.run(stream)
     documents = list(stream)
-    return PipelineResult(documents, stages, input_files(config, documents))
+    return PipelineResult(documents, stages, input_files(log, documents))

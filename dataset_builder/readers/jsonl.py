@@ -1,4 +1,8 @@
-"""JSON Lines: one object per line with at least `id` and `text`; other known fields are metadata."""
+"""JSON Lines: one object per line with at least `id` and `text`; other known fields are metadata.
+
+Lines are split from the raw bytes and decoded one by one, so an invalid UTF-8 byte is reported at its own
+line. A `.zst` file must end with a complete zstd frame: a file cut short is an error, never fewer documents.
+"""
 
 from __future__ import annotations
 
@@ -8,44 +12,87 @@ from pathlib import Path
 
 from ..document import Document, Origin
 from ..errors import InputError
-from .files import input_files
+from .files import HashedReader, ReadLog, input_files, open_input
 from .given_metadata import given_metadata, record_id, record_text
 
 
-def _open_lines(file: Path):
-    if file.suffix == ".zst":
-        import io
+def zstd_blocks(blocks: Iterator[bytes], shown: str) -> Iterator[bytes]:
+    """The decompressed bytes of a zstd stream (one or more frames); an error naming the file when the data is
+    not zstd or its last frame does not end (a truncated file)."""
+    import zstandard
 
-        import zstandard
-
-        return io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(file.open("rb")), encoding="utf-8")
-    return file.open(encoding="utf-8")
-
-
-def read_jsonl(root: Path, path: str, glob: str | None) -> Iterator[Document]:
-    _, files = input_files(root, path, "*.jsonl*", glob)
-    for file in files:
-        shown = file.relative_to(root).as_posix()
-        with _open_lines(file) as handle:
-            number = 0
+    decompressor = zstandard.ZstdDecompressor()
+    frame = decompressor.decompressobj()
+    in_frame = False  # bytes of the current frame were consumed but its end has not been seen
+    frames = 0
+    for block in blocks:
+        while block:
             try:
-                for number, line in enumerate(handle, start=1):
-                    where = f"{shown}:{number}"
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise InputError(f"{where}: not valid JSON: {exc.msg} at column {exc.colno}") from None
-                    if not isinstance(record, dict):
-                        raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
-                    text = record_text(record, where)
-                    yield Document(
-                        id=record_id(record, where),
-                        text=text,
-                        raw_text=text,
-                        origin=Origin(shown, line=number),
-                        given=given_metadata(record, where),
-                    )
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{shown}:{number + 1}: not UTF-8 ({exc.reason})") from None
+                out = frame.decompress(block)
+            except zstandard.ZstdError as exc:
+                raise InputError(f"{shown}: not a readable zstd file ({exc})") from None
+            in_frame = True
+            if out:
+                yield out
+            if not frame.eof:
+                break
+            frames += 1
+            in_frame = False
+            block = frame.unused_data
+            frame = decompressor.decompressobj()
+    if in_frame:
+        raise InputError(f"{shown}: truncated: its last zstd frame does not end (the file was cut short); "
+                         "no document of it was used")
+    if frames == 0:
+        raise InputError(f"{shown}: empty: not a zstd file (no frame)")
+
+
+def _lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    pending = b""
+    for block in blocks:
+        pending += block
+        *complete, pending = pending.split(b"\n")
+        yield from complete
+    if pending:
+        yield pending
+
+
+def _records(lines: Iterator[bytes], shown: str) -> Iterator[tuple[int, dict]]:
+    for number, raw in enumerate(lines, start=1):
+        where = f"{shown}:{number}"
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start + 1} of the line)") from None
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON: {exc.msg} at column {exc.colno}") from None
+        if not isinstance(record, dict):
+            raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+        yield number, record
+
+
+def read_jsonl(root: Path, path: str, glob: str | None, log: ReadLog | None = None) -> Iterator[Document]:
+    _, files = input_files(root, path, "*.jsonl*", glob)
+    for file, shown in files:
+        with open_input(file, shown) as handle:
+            reader = HashedReader(handle, shown, log)
+            blocks = reader.blocks()
+            if file.suffix == ".zst":
+                blocks = zstd_blocks(blocks, shown)
+            for number, record in _records(_lines(blocks), shown):
+                where = f"{shown}:{number}"
+                text = record_text(record, where)
+                yield Document(
+                    id=record_id(record, where),
+                    text=text,
+                    raw_text=text,
+                    origin=Origin(shown, line=number),
+                    given=given_metadata(record, where),
+                )
+            reader.finish()

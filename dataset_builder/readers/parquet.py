@@ -10,32 +10,49 @@ import pyarrow.parquet as pq
 
 from ..document import Document, Origin
 from ..errors import InputError
-from .files import input_files
+from .files import HashedReader, ReadLog, input_files, open_input
 from .given_metadata import given_metadata, record_id, record_text
 
 
-def read_parquet(root: Path, path: str, glob: str | None) -> Iterator[Document]:
+def read_parquet(root: Path, path: str, glob: str | None, log: ReadLog | None = None) -> Iterator[Document]:
     _, files = input_files(root, path, "*.parquet", glob)
-    for file in files:
-        shown = file.relative_to(root).as_posix()
+    for file, shown in files:
+        with open_input(file, shown) as handle:
+            # Hashed through the handle Parquet then reads, so the manifest names the bytes that were read.
+            reader = HashedReader(handle, shown, log)
+            for _ in reader.blocks():
+                pass
+            handle.seek(0)
+            yield from _documents(handle, shown)
+            reader.finish()
+
+
+def _documents(handle, shown: str) -> Iterator[Document]:
+    try:
+        parquet = pq.ParquetFile(handle)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"{shown}: not a readable Parquet file: {exc}") from None
+    names = parquet.schema_arrow.names
+    for column in ("id", "text"):
+        if column not in names:
+            raise InputError(f"{shown}: column '{column}' is missing (columns: {', '.join(names)})")
+    row = 0
+    batches = parquet.iter_batches(batch_size=4096)
+    while True:
         try:
-            parquet = pq.ParquetFile(file)
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise InputError(f"{shown}: not a readable Parquet file: {exc}") from None
-        names = parquet.schema_arrow.names
-        for column in ("id", "text"):
-            if column not in names:
-                raise InputError(f"{shown}: column '{column}' is missing (columns: {', '.join(names)})")
-        row = 0
-        for batch in parquet.iter_batches(batch_size=4096):
-            for record in batch.to_pylist():
-                where = f"{shown} row {row}"
-                text = record_text(record, where)
-                yield Document(
-                    id=record_id(record, where),
-                    text=text,
-                    raw_text=text,
-                    origin=Origin(shown, row=row),
-                    given=given_metadata(record, where),
-                )
-                row += 1
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(f"{shown}: cannot read rows after row {row}: {exc}") from None
+        if batch is None:
+            return
+        for record in batch.to_pylist():
+            where = f"{shown} row {row}"
+            text = record_text(record, where)
+            yield Document(
+                id=record_id(record, where),
+                text=text,
+                raw_text=text,
+                origin=Origin(shown, row=row),
+                given=given_metadata(record, where),
+            )
+            row += 1

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ..document import Document, Origin
 from ..errors import InputError
-from .files import input_files
-from .given_metadata import given_metadata, record_id
+from .files import ReadLog, input_files, read_whole
+from .given_metadata import LIST_FIELDS, STRING_FIELDS, given_metadata, record_id
 
 
 _CANDIDATES = ("gb18030", "big5")
@@ -37,6 +37,12 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
     the first level of GB2312 and the frequent characters of Big5). A candidate with more than one bad byte in a
     thousand is not taken.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Checked first: mostly-ASCII UTF-16 is also valid UTF-8 (with a NUL after every letter).
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -48,11 +54,6 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
     lenient = data.decode("utf-8", errors="replace")
     if lenient.count("\ufffd") <= _MAX_BAD_SHARE * len(data) + 1:
         return lenient.replace("\ufffd", ""), "utf-8"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            return None
     best: tuple[float, str, str] | None = None
     for encoding in _CANDIDATES:
         text = data.decode(encoding, errors="replace")
@@ -67,13 +68,26 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
     return best[1], best[2]
 
 
-def read_sidecar(path: Path, shown: str) -> dict[str, tuple[dict, str]]:
+SIDECAR_FIELDS = ("file_name", "id", "sha256", *STRING_FIELDS, *LIST_FIELDS)
+
+
+def _unknown_field(entry: dict, where: str) -> None:
+    for key in entry:
+        if key not in SIDECAR_FIELDS:
+            close = [f for f in SIDECAR_FIELDS if f.lower() == str(key).lower().strip()]
+            hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(SIDECAR_FIELDS)}"
+            raise InputError(f"{where}: field {key!r} is not a metadata field ({hint}); it would be ignored")
+
+
+def read_sidecar(path: Path, shown: str, log: ReadLog | None = None) -> dict[str, tuple[dict, str]]:
     """file_name -> (entry, where) for every line of the sidecar."""
     entries: dict[str, tuple[dict, str]] = {}
+    if not path.is_file():
+        raise InputError(f"{shown}: cannot read the metadata sidecar: no such file")
     try:
-        lines = path.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{shown}: cannot read the metadata sidecar: {exc}") from None
+        lines = read_whole(path, shown, log).decode("utf-8-sig").split("\n")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{shown}: cannot read the metadata sidecar: not UTF-8 at byte {exc.start}") from None
     for number, line in enumerate(lines, start=1):
         where = f"{shown}:{number}"
         if not line.strip():
@@ -84,6 +98,7 @@ def read_sidecar(path: Path, shown: str) -> dict[str, tuple[dict, str]]:
             raise InputError(f"{where}: not valid JSON: {exc.msg} at column {exc.colno}") from None
         if not isinstance(entry, dict):
             raise InputError(f"{where}: expected a JSON object")
+        _unknown_field(entry, where)
         name = entry.get("file_name")
         if not isinstance(name, str) or not name:
             raise InputError(f"{where}: field 'file_name' is missing or not a string")
@@ -93,14 +108,15 @@ def read_sidecar(path: Path, shown: str) -> dict[str, tuple[dict, str]]:
     return entries
 
 
-def read_txt(root: Path, path: str, metadata: str | None, glob: str | None) -> Iterator[Document]:
-    folder, files = input_files(root, path, "*.txt", glob)
-    sidecar = read_sidecar(root / metadata, metadata) if metadata else {}
+def read_txt(root: Path, path: str, metadata: str | None, glob: str | None,
+             log: ReadLog | None = None) -> Iterator[Document]:
+    sidecar_path = (root / metadata).resolve() if metadata else None
+    folder, files = input_files(root, path, "*.txt", glob, exclude=frozenset([sidecar_path] if metadata else []))
+    sidecar = read_sidecar(root / metadata, metadata, log) if metadata else {}
     described = set()
-    for file in files:
-        shown = file.relative_to(root).as_posix()
+    for file, shown in files:
         name = file.relative_to(folder).as_posix()
-        data = file.read_bytes()
+        data = read_whole(file, shown, log)
         entry, where = sidecar.get(name, ({}, f"{metadata}"))
         if name in sidecar:
             described.add(name)
