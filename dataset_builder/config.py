@@ -4,6 +4,7 @@ build work starts. Every problem names the file and the key."""
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -111,7 +112,8 @@ def _key_of(error: jsonschema.ValidationError) -> str:
 def check_config_data(data: dict[str, Any], where: str) -> list[str]:
     """All problems of a parsed config, each as `<file>: <key>: <what is wrong>`."""
     validator = jsonschema.Draft202012Validator(load_schema("config"))
-    problems = [
+    problems = [f"{where}: {key}: {what}" for key, what in _value_problems(data)]
+    problems += [
         f"{where}: {_key_of(e)}: {e.message}"
         for e in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     ]
@@ -124,7 +126,37 @@ def check_config_data(data: dict[str, Any], where: str) -> list[str]:
     if not problems and clean.get("unicode_form") == "NFKC":
         problems.append(f"{where}: clean.unicode_form: NFKC folds full-width punctuation to ASCII")
     problems += _hub_vocabulary_problems(data, where)
+    problems += _glob_problems(data, where)
     return problems
+
+
+def _glob_problems(data: dict[str, Any], where: str) -> list[str]:
+    from .readers.files import glob_problem
+
+    inputs = data.get("inputs") if isinstance(data.get("inputs"), list) else []
+    return [f"{where}: inputs[{k}].glob: {spec['glob']!r} {why}" for k, spec in enumerate(inputs)
+            if isinstance(spec, dict) and isinstance(spec.get("glob"), str) and (why := glob_problem(spec["glob"]))]
+
+
+# Keys whose value is one line of text: a control character (a trailing newline, a carriage return) would pass
+# the schema (its `$` matches before a final newline) and end up in folder names, the card's YAML or the manifest.
+_ONE_LINE_KEYS = {"name", "version", "pretty_name", "license", "homepage", "output_dir", "language",
+                  "task_categories", "path", "format", "metadata", "glob", "salt", "unicode_form", "opencc_profile"}
+
+
+def _value_problems(data: Any, key: str = "") -> list[tuple[str, str]]:
+    """(key, problem) for values the schema cannot refuse: NaN and infinities (TOML `nan`, `inf` pass every
+    minimum/maximum) and control characters in one-line strings."""
+    if isinstance(data, dict):
+        return [p for k, v in data.items() for p in _value_problems(v, f"{key}.{k}" if key else str(k))]
+    if isinstance(data, list):
+        return [p for i, v in enumerate(data) for p in _value_problems(v, f"{key}[{i}]")]
+    if isinstance(data, float) and not math.isfinite(data):
+        return [(key, f"{data} is not a finite number")]
+    last = re.sub(r"\[\d+\]$", "", key).rsplit(".", 1)[-1]
+    if isinstance(data, str) and last in _ONE_LINE_KEYS and re.search(r"[\x00-\x1f\x7f\u2028\u2029]", data):
+        return [(key, f"{data!r} contains a control character (newline, carriage return, ...); it must be one line")]
+    return []
 
 
 def _hub_vocabulary_problems(data: dict[str, Any], where: str) -> list[str]:
@@ -146,6 +178,15 @@ def _hub_vocabulary_problems(data: dict[str, Any], where: str) -> list[str]:
     return problems
 
 
+def _with_line(problem: str, where: str, text: str) -> str:
+    """`<file>: <key>: <what>` with ` (line N)` when the key's line is found."""
+    from .validate import _toml_line
+
+    key = problem[len(where) + 2:].partition(": ")[0]
+    line = _toml_line(text, key)
+    return f"{problem} (line {line})" if line else problem
+
+
 def load_config(path: str | Path) -> Config:
     """Read and check `dataset.toml`; raise ConfigError naming the file and key on the first problems."""
     path = Path(path)
@@ -161,7 +202,7 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     problems = check_config_data(data, str(path))
     if problems:
-        raise ConfigError("\n".join(problems))
+        raise ConfigError("\n".join(_with_line(p, str(path), raw.decode("utf-8")) for p in problems))
     return Config(
         path=path.resolve(),
         sha256=hashlib.sha256(raw).hexdigest(),

@@ -201,3 +201,51 @@ def test_an_empty_input_file_is_still_recorded_in_the_manifest(ground):
     assert ground.build().code == 0
     manifest = json.loads((ground.release / "manifest.json").read_text("utf-8"))
     assert {i["path"]: i["documents"] for i in manifest["inputs"]} == {"in/a.jsonl": 3, "in/b.jsonl": 0}
+
+
+# -- the config ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key, table, value", [
+    ("split.train", "split", "nan"),
+    ("split.test", "split", "inf"),
+    ("filter.min_chars", "filter", "nan"),
+    ("filter.min_han_ratio", "filter", "nan"),
+    ("clean.max_spam_share", "clean", "-inf"),
+])
+def test_nan_and_infinities_in_the_config_are_refused_with_key_and_line(ground, key, table, value):
+    ground.write("in/a.jsonl", jsonl_lines(3))
+    name = key.split(".")[1]
+    split = "train = 0.8\nvalidation = 0.1\ntest = 0.1"
+    if table == "split":
+        split = "\n".join(f"{name} = {value}" if line.startswith(name) else line for line in split.splitlines())
+        ground.config(JSONL, split=split)
+    else:
+        ground.config(JSONL, extra=f"[{key.split('.')[0]}]\n{name} = {value}\n")
+    text = (ground.project / "dataset.toml").read_text("utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith(f"{name} ="))
+    before = ground.state()
+    ground.fails_cleanly(ground.build(), "dataset.toml", key, "not a finite number", f"line {line}")
+    assert changed(before, ground.state()) == set()
+    checked = ground.cli("validate", str(ground.project / "dataset.toml"))
+    assert checked.code == 1 and key in checked.output and f":{line}" in checked.output, checked.output
+
+
+def test_three_nan_ratios_are_a_config_error_not_an_internal_error(ground):
+    ground.write("in/a.jsonl", jsonl_lines(3))
+    ground.config(JSONL, split="train = nan\nvalidation = nan\ntest = nan")
+    ground.fails_cleanly(ground.build(), "split.train", "split.validation", "split.test")
+
+
+@pytest.mark.parametrize("key", ["name", "version"])
+def test_a_name_or_version_ending_in_a_newline_is_refused(ground, key):
+    ground.write("in/a.jsonl", jsonl_lines(3))
+    head = 'name = "demo\\n"\nversion = "1.0.0"\n' if key == "name" else 'name = "demo"\nversion = "1.0.0\\n"\n'
+    ground.config(JSONL, head=head)
+    before = ground.state()
+    ground.fails_cleanly(ground.build(), "dataset.toml", f"{key}:", "control character", "line ")
+    assert changed(before, ground.state()) == set()
+
+
+def test_a_glob_leaving_its_folder_is_a_config_error_before_any_work(ground):
+    ground.config(TXT + 'glob = "../outside/*"\n')  # the input folder does not even exist: the config fails first
+    ground.fails_cleanly(ground.build(), "inputs[0].glob", "'..'")
