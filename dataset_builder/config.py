@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,11 +15,6 @@ import jsonschema
 
 from .errors import ConfigError
 from .schema import load_schema
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 
 @dataclass(frozen=True)

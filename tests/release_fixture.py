@@ -120,7 +120,7 @@ def write_release(root: Path) -> tuple[Path, Path]:
             {"operator": "script_converter", "unit": "chars", "count": 45, "documents": 2},
             {"operator": "whitespace_normalizer", "unit": "lines", "count": 9, "documents": 3},
         ],
-        "environment": {"dataset_builder": "0.1.0", "python": "3.11.7", "pyarrow": "26.0.1"},
+        "environment": {"dataset_builder": "0.1.0", "python": ">=3.11", "pyarrow": "26.0.1"},
     }
     (release / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return config_path, release

@@ -226,3 +226,19 @@ def test_cli_clean_writes_rows_and_rejects_and_nothing_on_bad_input(tmp_path):
                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
     assert run.returncode == 1 and "bad.jsonl:2: field 'text' is missing" in run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl", "clean.jsonl", "clean.rejected.jsonl"]
+
+
+def test_manifest_environment_names_no_interpreter_version_so_other_pythons_build_the_same_bytes(monkeypatch):
+    import platform
+    import tomllib
+
+    from dataset_builder import SUPPORTED_PYTHON
+    from dataset_builder.release.manifest import environment
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8"))
+    assert pyproject["project"]["requires-python"] == SUPPORTED_PYTHON
+    before = environment()
+    monkeypatch.setattr(platform, "python_version", lambda: "3.99.1")
+    assert environment() == before and before["python"] == SUPPORTED_PYTHON
+    assert not any(platform.python_version() in v for v in before.values())
+

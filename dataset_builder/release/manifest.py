@@ -4,13 +4,12 @@ inputs and config that produced the release, and the versions of everything that
 from __future__ import annotations
 
 import json
-import platform
 from collections import Counter
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import SUPPORTED_PYTHON, __version__
 from ..config import Config
 from ..pipeline import PipelineResult
 from ..split_assign import SPLITS
@@ -23,7 +22,8 @@ _RECORDED_PACKAGES = ("pyarrow", "datasets", "huggingface_hub", "PyYAML", "openc
 
 
 def environment() -> dict[str, str]:
-    env = {"dataset_builder": __version__, "python": platform.python_version()}
+    # "python" is the supported range, not platform.python_version(): see SUPPORTED_PYTHON.
+    env = {"dataset_builder": __version__, "python": SUPPORTED_PYTHON}
     for name in _RECORDED_PACKAGES:
         try:
             env[name] = version(name)

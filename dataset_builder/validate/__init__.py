@@ -40,10 +40,7 @@ def check_config_file(path: Path, report: Report) -> None:
     """The config schema and the Hub vocabularies, on a dataset.toml, before any build work starts."""
     from ..config import check_config_data
 
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
+    import tomllib
 
     name = path.name
     try:
