@@ -32,3 +32,11 @@ def test_workflow_example_installs_this_project_never_the_other_dataset_builder(
     steps = workflow["jobs"]["validate"]["steps"]
     installs = [s["run"] for s in steps if "pip install" in s.get("run", "")]
     assert installs == ['pip install "$DATASET_BUILDER"']
+
+
+def test_license_file_is_the_apache_2_0_text_the_metadata_declares():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    text = (REPO / "LICENSE").read_text("utf-8")
+    assert project["license"] == "Apache-2.0" and project["license-files"] == ["LICENSE"]
+    assert " ".join(text.split()[:6]) == "Apache License Version 2.0, January 2004"
+    assert "END OF TERMS AND CONDITIONS" in text and len(text.split()) > 1500  # the whole licence, not a stub
