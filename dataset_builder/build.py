@@ -7,8 +7,10 @@ rebuilding it is fine when the bytes come out identical, an error when they diff
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +18,11 @@ from typing import Any
 
 from .config import Config, load_config
 from .datasheet import root_datasheet
-from .errors import ReleaseDiffersError, ReleaseExistsError
+from .errors import NothingKeptError, OutputError, ReleaseDiffersError, ReleaseExistsError
 from .pipeline import PipelineResult, run_pipeline
+from .release.publish import (
+    check_publishable, clean_leftovers, commit_file, release_lock, replace_release, stage_file, temporary_release,
+)
 from .release.writer import write_release
 from .split_assign import SPLITS
 
@@ -66,6 +71,8 @@ def build_release(
     config = load_config(config_path)  # a bad config fails here, before any work
     result = run_pipeline(config, on_document)
     kept = sum(len(docs) for docs in result.kept.values())
+    if not kept:
+        raise NothingKeptError(nothing_kept(result))
     warnings = [
         f"split '{split}' is empty (ratio {config.split.ratios()[split]:g} of {kept} kept documents): it is left out "
         "of the card so the other splits still load (datasets cannot load a split with no rows)"
@@ -73,23 +80,64 @@ def build_release(
         if not result.kept[split]
     ]
     final = config.release_dir
-    final.parent.mkdir(parents=True, exist_ok=True)
-    temporary = final.parent / f".{final.name}.tmp-{os.getpid()}"
-    shutil.rmtree(temporary, ignore_errors=True)
+    created = [p for p in [final.parent, *final.parent.parents] if not p.exists()]
     try:
-        temporary.mkdir()
-        manifest, documentation_warnings = write_release(config, result, temporary)
-        warnings += documentation_warnings
-        status = _put_in_place(temporary, final, force=force, check=check)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        with release_lock(final):
+            warnings += clean_leftovers(final)
+            manifest, status, more = _publish(config, result, final, force=force, check=check)
+    except OSError as exc:  # disk full, read-only output, permissions: the user's to fix, named by path
+        where = exc.filename or final
+        raise OutputError(f"{where}: cannot write the release: {exc.strerror or exc}; nothing was published") from None
     finally:
-        shutil.rmtree(temporary, ignore_errors=True)
-    if is_latest(config):
-        update_root_datasheet(config, final, check=check)
-    return BuildResult(config, final, status, manifest, result, warnings)
+        for folder in created:  # a failed build leaves no empty dist/<name>/ behind either
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+    return BuildResult(config, final, status, manifest, result, warnings + more)
+
+
+def nothing_kept(result: PipelineResult) -> str:
+    """Why a build kept no document, naming the inputs and the reasons documents were removed."""
+    inputs = ", ".join(f"{f.path} ({f.documents})" for f in result.inputs) or "no file matched the inputs"
+    reasons = Counter(f"{d.rejection.reason} ({d.rejection.stage})" for d in result.rejected)
+    why = [f"{n} rejected: {reason}" for reason, n in sorted(reasons.items())]
+    if result.duplicates:
+        why.append(f"{len(result.duplicates)} exact duplicates")
+    return (f"no document was kept, so there is no release to write: {len(result.documents)} documents read "
+            f"(inputs: {inputs})" + (f"; {', '.join(why)}" if why else "")
+            + ". Check the inputs' paths and globs and the [filter] thresholds")
+
+
+def _publish(config: Config, result: PipelineResult, final: Path, *, force: bool, check: bool):
+    temporary = temporary_release(final)
+    shell = temporary.parent.parent
+    shutil.rmtree(shell, ignore_errors=True)
+    staged: Path | None = None
+    try:
+        temporary.mkdir(parents=True)
+        manifest, warnings = write_release(config, result, temporary)
+        check_publishable(temporary, final)
+        root_text = root_datasheet(temporary, config, published_as=final).encode("utf-8") if is_latest(config) else None
+        root_path = config.root / "DATASHEET.md"
+        stale = root_text is not None and (not root_path.is_file() or root_path.read_bytes() != root_text)
+        if stale and not check:
+            staged = stage_file(root_path, root_text)  # before the release is published: a full disk fails here
+        status = _put_in_place(temporary, final, force=force, check=check)
+        if stale and check:
+            raise ReleaseDiffersError(f"{root_path}: stale; it is not the datasheet of {final} (run a build)")
+        if staged is not None:
+            commit_file(staged, root_path)
+            staged = None
+    finally:
+        shutil.rmtree(shell, ignore_errors=True)
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+    return manifest, status, warnings
 
 
 def update_root_datasheet(config: Config, release_dir: Path, *, check: bool) -> None:
-    """The repository root's DATASHEET.md is the latest release's, with its plot links pointing into the release."""
+    """The repository root's DATASHEET.md is the latest release's, with its plot links pointing into the release;
+    replaced atomically, never through a symbolic link."""
     path = config.root / "DATASHEET.md"
     wanted = root_datasheet(release_dir, config).encode("utf-8")
     current = path.read_bytes() if path.is_file() else None
@@ -97,7 +145,7 @@ def update_root_datasheet(config: Config, release_dir: Path, *, check: bool) -> 
         return
     if check:
         raise ReleaseDiffersError(f"{path}: stale; it is not the datasheet of {release_dir} (run a build)")
-    path.write_bytes(wanted)
+    commit_file(stage_file(path, wanted), path)
 
 
 def _put_in_place(temporary: Path, final: Path, *, force: bool, check: bool) -> str:
@@ -117,8 +165,5 @@ def _put_in_place(temporary: Path, final: Path, *, force: bool, check: bool) -> 
             f"{final}: version already released and this build differs ({listed}); "
             "bump `version` in the config, or pass --force to replace it deliberately"
         )
-    retired = final.parent / f".{final.name}.old-{os.getpid()}"
-    os.rename(final, retired)
-    os.rename(temporary, final)
-    shutil.rmtree(retired, ignore_errors=True)
+    replace_release(temporary, final)
     return "replaced"

@@ -54,6 +54,19 @@ def read_inputs(inputs: list[Path]) -> Iterator[Document]:
             yield from read_jsonl(path.parent, f"{path.name}/{file.name}", None)
 
 
+def _refuse_overlaps(inputs: list[Path], output: Path, rejected: Path) -> None:
+    """The output must not replace an input (the raw text would be lost) nor be the rejected file (one would
+    overwrite the other)."""
+    if output.resolve() == rejected.resolve():
+        raise InputError(f"{output}: the output and the rejected file are the same file; give --rejected another name")
+    for raw in inputs:
+        source = Path(raw).resolve()
+        for what, path in (("output", output), ("rejected file", rejected)):
+            target = path.resolve()
+            if target == source or (source.is_dir() and target.parent == source and _is_jsonl(target)):
+                raise InputError(f"{path}: the {what} would replace or join the input {raw}; write it elsewhere")
+
+
 def rejected_record(doc: Document) -> dict[str, Any]:
     row = doc.to_row()
     row["rejection"] = {
@@ -77,6 +90,7 @@ def clean_files(
     """
     output = Path(output)
     rejected = Path(rejected) if rejected is not None else output.with_name(output.name.removesuffix(".jsonl") + ".rejected.jsonl")
+    _refuse_overlaps(list(inputs), output, rejected)
     stages = cleaning_stages(clean, filter)
     stream: Any = unique_ids(read_inputs(list(inputs)))
     for stage in stages:

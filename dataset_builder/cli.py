@@ -23,11 +23,24 @@ err = Console(stderr=True)
 out = Console()
 
 
+def _terminate_like_interrupt() -> None:
+    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so temporaries are removed on the way out."""
+    import signal
+    import threading
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def reports_errors(command):
     """Turn user-facing errors into a message and exit code 1; anything else into a short internal-error line."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        _terminate_like_interrupt()
         try:
             return command(*args, **kwargs)
         except DatasetBuilderError as exc:

@@ -20,3 +20,19 @@ class ReleaseExistsError(DatasetBuilderError):
 
 class ReleaseDiffersError(DatasetBuilderError):
     """`build --check`: the rebuilt release is not byte-identical to the committed one."""
+
+
+class OutputError(DatasetBuilderError):
+    """The release or the root DATASHEET.md cannot be written (disk full, read-only, a symbolic link)."""
+
+
+class InvalidReleaseError(DatasetBuilderError):
+    """The built release fails the checks `validate` runs, so it is not put in place."""
+
+
+class ReleaseLockedError(DatasetBuilderError):
+    """Another build of the same version holds its lock."""
+
+
+class NothingKeptError(DatasetBuilderError):
+    """No input document was kept: a release with no rows cannot be loaded."""

@@ -15,7 +15,7 @@ import pytest
 from datasets import Features
 
 from dataset_builder.build import build_release, tree_differences
-from dataset_builder.errors import InputError, ReleaseDiffersError, ReleaseExistsError
+from dataset_builder.errors import InputError, OutputError, ReleaseDiffersError, ReleaseExistsError
 from dataset_builder.schema import document_arrow_schema, document_features
 
 from .conftest import REPO, SEED_RELEASE, SEED_VERSION, write_config
@@ -142,9 +142,9 @@ def test_a_failure_while_writing_removes_the_partial_release(seed_project, monke
         raise OSError("disk full")
 
     monkeypatch.setattr(build_module, "write_release", write_then_fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="cannot write the release: disk full; nothing was published"):
         build_release(seed_project / "dataset.toml")
-    assert list((seed_project / "dist" / "zh-web-seeds").iterdir()) == []
+    assert not (seed_project / "dist").exists()  # no partial release, and no folder the build created
 
 
 def test_duplicate_ids_across_inputs_are_an_error(tmp_path):

@@ -81,6 +81,15 @@ def config_warnings(config: Config, manifest: dict[str, Any], release_dir: Path)
     return []
 
 
+def refuse_links(release_dir: Path) -> None:
+    """A release holds plain files only: a symbolic link in it (a `plots/` leading elsewhere) would make the
+    datasheet writer delete and write files outside the release."""
+    for path in sorted(Path(release_dir).rglob("*")):
+        if path.is_symlink():
+            raise DatasheetError(f"{path}: is a symbolic link (to {os.readlink(path)}); a release holds plain files "
+                                 "only, so nothing is written or deleted through it")
+
+
 def write_documents(release_dir: Path, config: Config, answers_path: Path, strict: bool = False,
                     refresh_manifest: bool = True) -> list[str]:
     """Write DATASHEET.md, plots/*.svg and croissant.json into `release_dir` from its Parquet files and
@@ -89,6 +98,7 @@ def write_documents(release_dir: Path, config: Config, answers_path: Path, stric
     Returns the warnings: unanswered questions, and disagreements between the data and the manifest.
     With `strict`, any warning is raised as a DatasheetError instead, before anything is written."""
     release_dir = Path(release_dir)
+    refuse_links(release_dir)
     answers, warnings = load_answers_or_none(answers_path)
     facts = compute_facts(release_dir)
     warnings = warnings + facts.warnings + config_warnings(config, facts.manifest, release_dir)
@@ -137,6 +147,7 @@ def write_card_body(release_dir: Path, config: Config, answers_path: Path) -> No
     from .render import render_card_body
 
     release_dir = Path(release_dir)
+    refuse_links(release_dir)
     path = release_dir / README
     try:
         current = path.read_text("utf-8")
@@ -161,11 +172,14 @@ def document_release(release_dir: Path, config: Config, answers_path: Path | Non
     return warnings
 
 
-def root_datasheet(release_dir: Path, config: Config, answers_path: Path | None = None) -> str:
+def root_datasheet(release_dir: Path, config: Config, answers_path: Path | None = None,
+                   published_as: Path | None = None) -> str:
     """DATASHEET.md of a release as the repository root shows it: the same text, with plot links pointing
-    into the release folder so the figures display from the root too."""
+    into the release folder so the figures display from the root too. `published_as`: where the release will
+    be when `release_dir` is the build's temporary folder."""
     release_dir = Path(release_dir)
     answers_path = Path(answers_path) if answers_path is not None else default_answers_path(config)
     facts = compute_facts(release_dir)
-    prefix = os.path.relpath(release_dir.resolve(), config.root.resolve()).replace(os.sep, "/") + "/"
+    shown = Path(published_as) if published_as is not None else release_dir
+    prefix = os.path.relpath(shown.resolve(), config.root.resolve()).replace(os.sep, "/") + "/"
     return render_datasheet(config, load_answers_or_none(answers_path)[0], facts, make_plots(facts), asset_prefix=prefix)

@@ -44,9 +44,18 @@ def record_id(record: dict[str, Any], where: str) -> str:
         raise InputError(f"{where}: field 'id' is missing")
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InputError(f"{where}: field 'id' must be a string, got {type(value).__name__}")
-    value = str(value)
+    return checked_id(str(value), f"{where}: field 'id'")
+
+
+MAX_ID_CHARS = 256  # schema/document.schema.json
+
+
+def checked_id(value: str, what: str) -> str:
+    """`value` when the release's row schema accepts it as an id; else an error starting with `what`."""
     if not value or any(c.isspace() for c in value):
-        raise InputError(f"{where}: field 'id' must be non-empty and without white space, got {value!r}")
+        raise InputError(f"{what} must be non-empty and without white space, got {value!r}")
+    if len(value) > MAX_ID_CHARS:
+        raise InputError(f"{what} is {len(value)} characters long; ids have at most {MAX_ID_CHARS}")
     return value
 
 

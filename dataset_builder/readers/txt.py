@@ -14,7 +14,7 @@ from pathlib import Path
 from ..document import Document, Origin
 from ..errors import InputError
 from .files import ReadLog, input_files, read_whole
-from .given_metadata import LIST_FIELDS, STRING_FIELDS, given_metadata, record_id
+from .given_metadata import LIST_FIELDS, STRING_FIELDS, checked_id, given_metadata, record_id
 
 
 _CANDIDATES = ("gb18030", "big5")
@@ -108,6 +108,12 @@ def read_sidecar(path: Path, shown: str, log: ReadLog | None = None) -> dict[str
     return entries
 
 
+def _name_id(name: str, shown: str) -> str:
+    """The id a file without a sidecar id gets: its path in the folder without the suffix."""
+    return checked_id(Path(name).with_suffix("").as_posix(),
+                      f"{shown}: the id taken from the file name (give it an `id` in the metadata sidecar)")
+
+
 def read_txt(root: Path, path: str, metadata: str | None, glob: str | None,
              log: ReadLog | None = None) -> Iterator[Document]:
     sidecar_path = (root / metadata).resolve() if metadata else None
@@ -123,9 +129,9 @@ def read_txt(root: Path, path: str, metadata: str | None, glob: str | None,
             expected = entry.get("sha256")
             if expected is not None and expected != hashlib.sha256(data).hexdigest():
                 raise InputError(f"{where}: field 'sha256' does not match the bytes of {shown}")
-            doc_id = record_id(entry, where) if entry.get("id") is not None else Path(name).with_suffix("").as_posix()
+            doc_id = record_id(entry, where) if entry.get("id") is not None else _name_id(name, shown)
         else:
-            doc_id = Path(name).with_suffix("").as_posix()
+            doc_id = _name_id(name, shown)
         decoded = decode_text(data)
         if decoded is None:
             doc = Document(id=doc_id, text="", raw_text=data.decode("utf-8", "replace"), origin=Origin(shown, encoding="unknown"))

@@ -29,6 +29,7 @@ from jsonschema import Draft202012Validator
 
 from ..hashing import file_sha256
 from ..schema import document_arrow_schema, document_features, load_schema
+from .containment import link_problems, outside_release
 from .report import Problem, Report
 from .rows import RowValidator, document_row_validator, error_field, short_message
 from .vocab import LICENSES, SIZE_CATEGORIES, TASK_CATEGORIES, size_category
@@ -163,6 +164,8 @@ class ReleaseChecker:
         names = ["layout", "shards", "unique_ids", "side_tables", "manifest", "card", "datasheet", "croissant"]
         if self.check_load:
             names.append("loads")
+        if self.check_links():
+            names = []  # a link may lead outside the release: nothing more is opened
         for name in names:
             try:
                 getattr(self, f"check_{name}")()
@@ -176,11 +179,20 @@ class ReleaseChecker:
             seconds=round(time.perf_counter() - started, 3),
         )
 
+    # -- links: nothing outside the release is read -----------------------------------------------------------
+
+    def check_links(self) -> bool:
+        """Report every symbolic link in the release; true when there is one."""
+        links = link_problems(self.root)
+        for file, message in links:
+            self.problem(file, message, check="layout")
+        return bool(links)
+
     # -- layout ----------------------------------------------------------------------------------------------
 
     def check_layout(self) -> None:
         self.files = sorted(
-            p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file()
+            p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file() and not p.is_symlink()
         )
         for required in ("README.md", "manifest.json", "DATASHEET.md"):
             if not (self.root / required).is_file():
@@ -779,6 +791,10 @@ class ReleaseChecker:
                 continue
             url = obj.get("contentUrl")
             if not isinstance(url, str) or "://" in url:
+                continue
+            if why := outside_release(self.root, url):
+                self.problem("croissant.json", f"FileObject {url!r} {why}; it is not opened",
+                             field=f"distribution[{k}].contentUrl", check="croissant")
                 continue
             target = self.root / url
             if not target.is_file():
