@@ -12,6 +12,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -44,8 +45,8 @@ def reports_errors(command):
         try:
             return command(*args, **kwargs)
         except DatasetBuilderError as exc:
-            for line in str(exc).splitlines():
-                err.print(f"[bold red]error:[/] {line}", highlight=False, markup=True, soft_wrap=True)
+            for line in str(exc).splitlines():  # escaped: a message quotes paths and values from the inputs
+                err.print(f"[bold red]error:[/] {escape(line)}", highlight=False, markup=True, soft_wrap=True)
             sys.exit(1)
         except KeyboardInterrupt:
             err.print("[bold red]interrupted[/]: nothing was written")
@@ -82,7 +83,7 @@ def build(config_path: str, force: bool, check: bool) -> None:
         result = build_release(config_path, force=force, check=check,
                                on_document=lambda: progress.advance(task))
     for warning in result.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     print_summary(result)
 
 
@@ -138,7 +139,7 @@ def datasheet(release: str, config_path: str, answers: str | None, strict: bool)
     config = load_config(config_path)
     warnings = document_release(Path(release), config, Path(answers) if answers else None, strict=strict)
     for warning in warnings:
-        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     if Path(release).resolve() == config.release_dir.resolve() and is_latest(config):
         update_root_datasheet(config, config.release_dir, check=False)
     out.print(f"documents written in {release}", highlight=False)

@@ -15,21 +15,19 @@ from ..schema import load_schema
 from .answers import MISSING, Answers, questions
 from .croissant import plain_citation
 from .facts import ReleaseFacts
+from .markdown import Md, cell, code, text
 from .plots import Plot
 
 GEBRU = "*Datasheets for Datasets* (Gebru et al., Communications of the ACM 64(12), 2021)"
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ") or " "
 
 
 def table(header: tuple[str, ...], rows: list[tuple[object, ...]], align: str = "") -> str:
     """A Markdown table; `align` has one letter per column, l or r (default l)."""
     marks = ["---:" if (align[i:i + 1] == "r") else "---" for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
@@ -60,7 +58,7 @@ class FactBlocks:
             f"rejected: {_n(len(f.rejected))}; exact duplicates removed: {_n(len(f.duplicates))}."
         )
         rows = [(s.name, _n(s.documents), _n(s.characters)) for s in f.splits]
-        rows.append(("**total**", f"**{_n(f.kept)}**", f"**{_n(f.characters)}**"))
+        rows.append((Md("**total**"), Md(f"**{_n(f.kept)}**"), Md(f"**{_n(f.characters)}**")))
         return line + "\n\n" + table(("split", "documents", "characters"), rows, "lrr")
 
     def lengths(self) -> str:
@@ -99,14 +97,14 @@ class FactBlocks:
         for name, node in schema["properties"].items():
             kind = node.get("type")
             kind = " or ".join(kind) if isinstance(kind, list) else kind
-            rows.append((f"`{name}`", kind, node.get("description", "")))
+            rows.append((code(name), kind, Md(node.get("description", ""))))
         return "Columns of every row of `data/` (from `schema/document.schema.json`):\n\n" + table(
             ("column", "type", "description"), rows
         )
 
     def missing(self) -> str:
         kept = self.facts.kept
-        rows = [(f"`{col}`", n, f"{kept - n}") for col, n in self.facts.missing_metadata]
+        rows = [(code(col), n, f"{kept - n}") for col, n in self.facts.missing_metadata]
         return f"Kept documents without each metadata field (null or empty), of {kept}:\n\n" + table(
             ("field", "missing", "present"), rows, "lrr"
         )
@@ -150,7 +148,7 @@ class FactBlocks:
         f = self.facts
         if f.date_range:
             first, last = f.date_range
-            line = f"Publication dates stated by the kept pages (`published_at`) range from {first} to {last}."
+            line = f"Publication dates stated by the kept pages (`published_at`) range from {text(first)} to {text(last)}."
         else:
             line = "No kept page states a publication date."
         parts = [line, self.image("documents_per_year"), table(("year", "documents"), f.years, "lr")]
@@ -164,7 +162,7 @@ class FactBlocks:
         for key in sorted(set(total) | set(kept)):
             k, t = kept.get(key, {}), total.get(key, {})
             rows.append((
-                f"`{key[0]}`", key[1], _n(k.get("count", 0)), _n(k.get("documents", 0)),
+                code(key[0]), key[1], _n(k.get("count", 0)), _n(k.get("documents", 0)),
                 _n(t["count"]) if t else "–", _n(t["documents"]) if t else "–",
             ))
         ops = (
@@ -185,7 +183,7 @@ class FactBlocks:
 
     def raw(self) -> str:
         m = self.facts.manifest
-        rows = [(f"`{i['path']}`", _n(i.get("documents", 0)), _n(i.get("bytes", 0)), f"`{i.get('sha256', '')}`")
+        rows = [(code(i["path"]), _n(i.get("documents", 0)), _n(i.get("bytes", 0)), code(i.get("sha256", "")))
                 for i in m.get("inputs", [])]
         config = m.get("config", {})
         parts = []
@@ -193,7 +191,7 @@ class FactBlocks:
             parts.append("Inputs of this release (from `manifest.json`):\n\n" + table(
                 ("input", "documents", "bytes", "sha256"), rows, "lrrl"))
         if config:
-            parts.append(f"Configuration: `{config.get('file')}`, sha256 `{config.get('sha256')}`.")
+            parts.append(f"Configuration: {code(config.get('file'))}, sha256 {code(config.get('sha256'))}.")
         return "\n\n".join(parts)
 
     def software(self) -> str:
@@ -240,13 +238,13 @@ def render_datasheet(config: Config, answers: Answers, facts: ReleaseFacts, plot
     blocks = FactBlocks(config, facts, plots, asset_prefix)
     title = config.pretty_name or config.name
     out = [
-        f"# Datasheet for {title} {facts.version}",
+        f"# Datasheet for {text(title)} {text(facts.version)}",
         f"This datasheet follows {GEBRU}: it answers every question of the paper, section by section. The "
         f"answers are the maintainer's (`datasheet.yaml`); the figures marked *Computed from the release* are "
         f"computed by dataset-builder {__version__} from this release's files, not typed by hand. An unanswered "
         f"question shows {MISSING}.",
         table(("release", ""), [
-            ("name", f"`{facts.name}`"), ("version", facts.version), ("licence", f"`{config.license}`"),
+            ("name", code(facts.name)), ("version", facts.version), ("licence", code(config.license)),
             ("language(s)", ", ".join(config.language)),
             ("documents kept", _n(facts.kept)), ("characters kept", _n(facts.characters)),
         ]),
@@ -291,7 +289,7 @@ def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, plot
     url = a.about("url") or config.homepage
     citation = a.about("citation")
     out = [
-        f"# {config.pretty_name or config.name}",
+        f"# {text(config.pretty_name or config.name)}",
         config.description,
         "## Dataset Details",
         "### Dataset Description",
@@ -352,7 +350,7 @@ def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, plot
         "## Citation",
         f"```bibtex\n{citation.strip()}\n```" if citation else (
             ("There is no publication to cite." if "citation" in (a.data.get("about") or {}) else MISSING)
-            + f" To cite this release:\n\n> {plain_citation(config, a, facts)}"),
+            + f" To cite this release:\n\n> {text(plain_citation(config, a, facts))}"),
         "## Glossary",
         a.about("glossary") or MISSING,
         "## More Information",

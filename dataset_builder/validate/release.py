@@ -29,6 +29,7 @@ from jsonschema import Draft202012Validator
 
 from ..hashing import file_sha256
 from ..schema import document_arrow_schema, document_features, load_schema
+from .card_markup import markup_problems
 from .containment import link_problems, outside_release
 from .report import Problem, Report
 from .rows import RowValidator, document_row_validator, error_field, short_message
@@ -161,7 +162,8 @@ class ReleaseChecker:
 
     def run(self) -> None:
         started = time.perf_counter()
-        names = ["layout", "shards", "unique_ids", "side_tables", "manifest", "card", "datasheet", "croissant"]
+        names = ["layout", "shards", "unique_ids", "side_tables", "manifest", "card", "markup", "datasheet",
+                 "croissant"]
         if self.check_load:
             names.append("loads")
         if self.check_links():
@@ -560,7 +562,7 @@ class ReleaseChecker:
             self.problem("README.md", "no YAML front matter (the card starts with a line `---`)", line=1, check="card")
             return
         try:
-            end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+            end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")  # an indented --- is YAML
         except StopIteration:
             self.problem("README.md", "YAML front matter is not closed by a line `---`", line=1, check="card")
             return
@@ -769,6 +771,21 @@ class ReleaseChecker:
                         self.problem("DATASHEET.md", f"section {section!r} has an unanswered question{asked}: "
                                      f"{MORE_INFO}; --strict requires every answer", field=section, line=j + 1,
                                      check="datasheet")
+
+    # -- markup: the card and datasheet render without HTML or unsafe links from data ---------------------------
+
+    def check_markup(self) -> None:
+        for name in ("README.md", "DATASHEET.md"):
+            path = self.root / name
+            if not path.is_file():
+                continue
+            text = path.read_text("utf-8", errors="replace")
+            offset = 0
+            if text.startswith("---\n") and "\n---\n" in text[3:]:  # the card's YAML front matter is not Markdown
+                end = text.index("\n---\n", 3) + len("\n---\n")
+                offset, text = text[:end].count("\n"), text[end:]
+            for line, message in markup_problems(text, offset):
+                self.problem(name, message, line=line, check="markup")
 
     # -- croissant.json (when the release has one) -------------------------------------------------------------
 
