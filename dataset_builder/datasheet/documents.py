@@ -3,7 +3,6 @@ manifest's file list true afterwards."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from ..config import Config
+from ..hashing import file_sha256
 from .answers import DatasheetError, load_answers_or_none
 from .croissant import build_croissant, dump_croissant
 from .facts import compute_facts
@@ -41,10 +41,11 @@ def dump_json(data: Any) -> str:
 
 
 def _file_entry(release_dir: Path, path: Path) -> dict[str, Any]:
-    data = path.read_bytes()
+    """A manifest `files` entry; the file is hashed in blocks, never read whole."""
+    digest, size = file_sha256(path)
     rel = path.relative_to(release_dir).as_posix()
     rows = pq.ParquetFile(path).metadata.num_rows if rel.endswith(".parquet") else None
-    return {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": rows}
+    return {"path": rel, "sha256": digest, "bytes": size, "rows": rows}
 
 
 def release_files(release_dir: Path) -> list[Path]:

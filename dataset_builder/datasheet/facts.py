@@ -12,12 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
-from ..hashing import file_sha256
+from ..release.reader import SPLITS, Release
 from .answers import DatasheetError
 
-SPLITS = ("train", "validation", "test")
 UNKNOWN = "(unknown)"
 # Metadata columns whose absence is worth counting: (column, "null" or "empty list").
 METADATA_COLUMNS = ("title", "published_at", "source", "authors", "keywords", "url")
@@ -122,45 +119,38 @@ def _by_count(counter: Counter) -> list[tuple[str, int]]:
 
 
 
-def read_manifest(release_dir: Path) -> dict[str, Any]:
-    path = release_dir / "manifest.json"
+def read_manifest(release: Release) -> dict[str, Any]:
+    path = release.path("manifest.json")
     try:
-        return json.loads(path.read_text("utf-8"))
+        return release.manifest()
     except OSError as exc:
         raise DatasheetError(f"{path}: cannot read the release manifest: {exc.strerror or exc}") from None
     except json.JSONDecodeError as exc:
         raise DatasheetError(f"{path}: not valid JSON: {exc}") from None
 
 
-def split_names(release_dir: Path, manifest: dict[str, Any]) -> list[str]:
-    found = {p.name.split("-", 1)[0] for p in (release_dir / "data").glob("*.parquet")}
+def split_names(release: Release, manifest: dict[str, Any]) -> list[str]:
+    found = {f[len("data/"):].split("-", 1)[0] for f in release.parquet_files("data")}
     found |= set(manifest.get("counts", {}).get("splits", {}))
     return [s for s in SPLITS] + sorted(found - set(SPLITS))
-
-
-def _rows(paths: list[Path], columns: list[str]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for path in paths:
-        rows += pq.read_table(path, columns=columns).to_pylist()
-    return rows
 
 
 def compute_facts(release_dir: Path) -> ReleaseFacts:
     """Every figure the datasheet and card print, from the release folder's Parquet files and manifest."""
     release_dir = Path(release_dir)
-    manifest = read_manifest(release_dir)
+    release = Release(release_dir)
+    manifest = read_manifest(release)
     warnings: list[str] = []
 
     columns = ["id", "num_chars", "published_at", "source", "script", "language", "flags", "edits",
                "title", "authors", "keywords", "url"]
     splits: list[SplitFacts] = []
     kept: list[dict[str, Any]] = []
-    for split in split_names(release_dir, manifest):
-        paths = sorted((release_dir / "data").glob(f"{split}-*.parquet"))
-        rows = _rows(paths, columns)
+    for split in split_names(release, manifest):
+        files = release.split_files(split)
+        rows = list(release.rows(files, columns))
         kept += rows
-        rel = tuple(p.relative_to(release_dir).as_posix() for p in paths)
-        splits.append(SplitFacts(split, len(rows), sum(r["num_chars"] for r in rows), rel))
+        splits.append(SplitFacts(split, len(rows), sum(r["num_chars"] for r in rows), tuple(files)))
 
     lengths = sorted(r["num_chars"] for r in kept)
     years = Counter((r["published_at"] or "")[:4] or None for r in kept)
@@ -176,12 +166,11 @@ def compute_facts(release_dir: Path) -> ReleaseFacts:
             total[0] += edit["count"]
             total[1] += 1
 
-    rejected_paths = sorted((release_dir / "rejected").glob("*.parquet"))
-    rejected = _rows(rejected_paths, ["id", "stage", "reason", "details"])
+    rejected = list(release.rows(release.parquet_files("rejected"), ["id", "stage", "reason", "details"]))
     rejected.sort(key=lambda r: (r["stage"], r["reason"], r["id"]))
     by_reason = Counter((r["stage"], r["reason"]) for r in rejected)
-    duplicate_paths = sorted((release_dir / "duplicates").glob("*.parquet"))
-    duplicates = sorted((r["id"], r["duplicate_of"]) for r in _rows(duplicate_paths, ["id", "duplicate_of"]))
+    duplicates = sorted((r["id"], r["duplicate_of"]) for r in release.rows(release.parquet_files("duplicates"),
+                                                                             ["id", "duplicate_of"]))
 
     facts = ReleaseFacts(
         name=manifest.get("name", release_dir.parent.name),
@@ -206,15 +195,15 @@ def compute_facts(release_dir: Path) -> ReleaseFacts:
         duplicates=duplicates,
         warnings=warnings,
     )
-    warnings += check_against_manifest(release_dir, facts)
+    warnings += check_against_manifest(release, facts)
     return facts
 
 
-def check_against_manifest(release_dir: Path, facts: ReleaseFacts) -> list[str]:
+def check_against_manifest(release: Release, facts: ReleaseFacts) -> list[str]:
     """Disagreements between the data files and manifest.json: a datasheet of such a release would not
     describe what it ships."""
     problems: list[str] = []
-    where = release_dir / "manifest.json"
+    where = release.path("manifest.json")
     counts = facts.counts
     for split in facts.splits:
         expected = counts.get("splits", {}).get(split.name)
@@ -224,11 +213,10 @@ def check_against_manifest(release_dir: Path, facts: ReleaseFacts) -> list[str]:
         if key in counts and counts[key] != actual:
             problems.append(f"{where}: counts.{key} is {counts[key]}, the release files have {actual}")
     for entry in facts.manifest.get("files", []):
-        path = release_dir / entry["path"]
         if not entry["path"].endswith(".parquet"):
             continue  # documents are (re)written with the datasheet
-        if not path.is_file():
+        if not release.has(entry["path"]):
             problems.append(f"{where}: lists {entry['path']}, which is missing")
-        elif file_sha256(path)[0] != entry.get("sha256"):
+        elif release.sha256(entry["path"]) != entry.get("sha256"):
             problems.append(f"{where}: {entry['path']} does not match its sha256")
     return problems
