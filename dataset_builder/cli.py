@@ -83,8 +83,24 @@ def build(config_path: str, force: bool, check: bool) -> None:
         result = build_release(config_path, force=force, check=check,
                                on_document=lambda: progress.advance(task))
     for warning in result.warnings:
-        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     print_summary(result)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--name", default=None, help="The dataset's name [default: the folder's name].")
+@reports_errors
+def init(directory: str, name: str | None) -> None:
+    """Start a dataset project in DIRECTORY: a commented dataset.toml, a datasheet.yaml with every question, a
+    validation workflow and a raw/ folder for the raw files. Nothing existing is overwritten."""
+    from .init_project import init_project
+
+    written = init_project(directory, name)
+    for path in written:
+        out.print(f"wrote {path}", highlight=False)
+    out.print(f"next: put the raw .txt files into {written[-1].parent}, edit {written[0]} and {written[1]}, then run "
+              f"`dataset-builder build` in {directory}", highlight=False)
 
 
 @main.command()
@@ -120,18 +136,30 @@ def clean(inputs: tuple[str, ...], output: str, rejected: str | None, config_pat
 
 
 @main.command()
-@click.argument("release", type=click.Path(exists=True, file_okay=False))
+@click.argument("release", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option("--config", "config_path", default="dataset.toml", show_default=True, type=click.Path(dir_okay=False),
               help="The dataset's config (description, licence, split ratios).")
 @click.option("--answers", type=click.Path(dir_okay=False), default=None,
               help="The maintainer's datasheet answers [default: datasheet.yaml beside the config].")
 @click.option("--strict", is_flag=True, help="Unanswered questions are errors, not warnings.")
+@click.option("--unanswered", is_flag=True,
+              help="List the questions the answers file leaves unanswered, and write nothing (no RELEASE needed).")
 @reports_errors
-def datasheet(release: str, config_path: str, answers: str | None, strict: bool) -> None:
+def datasheet(release: str | None, config_path: str, answers: str | None, strict: bool, unanswered: bool) -> None:
     """Regenerate DATASHEET.md, plots, croissant.json and the card body of an existing release, without
     rebuilding its data (the manifest's file list is refreshed)."""
     from pathlib import Path
 
+    if unanswered:
+        from .datasheet import load_answers, missing_answer_warnings
+
+        lines = missing_answer_warnings(load_answers(Path(answers or Path(config_path).parent / "datasheet.yaml")))
+        for line in lines:
+            out.print(escape(line), highlight=False, soft_wrap=True)
+        out.print(f"{len(lines)} unanswered" if lines else "every question is answered", highlight=False)
+        return
+    if release is None:
+        raise click.UsageError("RELEASE is required (or --unanswered)")
     from .build import is_latest, update_root_datasheet
     from .config import load_config
     from .datasheet import document_release
@@ -139,7 +167,7 @@ def datasheet(release: str, config_path: str, answers: str | None, strict: bool)
     config = load_config(config_path)
     warnings = document_release(Path(release), config, Path(answers) if answers else None, strict=strict)
     for warning in warnings:
-        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     if Path(release).resolve() == config.release_dir.resolve() and is_latest(config):
         update_root_datasheet(config, config.release_dir, check=False)
     out.print(f"documents written in {release}", highlight=False)

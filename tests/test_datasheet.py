@@ -96,8 +96,9 @@ def _answers_without(tmp_path: Path, seed_answers: Path, *gaps: tuple[str, str])
 def test_missing_answer_is_a_warning_and_shows_the_marker(release, seed_answers, tmp_path):
     path = _answers_without(tmp_path, seed_answers, ("uses", "not_for"), ("maintenance", "erratum"))
     warnings, text = _write(release, path)
-    assert len(warnings) == 2
-    assert "uses.not_for" in warnings[0] and "maintenance.erratum" in warnings[1]
+    # one summary line: how many, in which sections, and the command that lists them
+    assert warnings == [f"{path}: 2 of 57 questions unanswered (uses 1, maintenance 1); shown as {MISSING}; "
+                        "`dataset-builder datasheet --unanswered` lists them"]
     after = text.split("Are there tasks for which the dataset should not be used?", 1)[1]
     assert after.split("###", 1)[0].count(MISSING) == 1
     assert text.split("### 3. Is there an erratum?", 1)[1].split("###", 1)[0].count(MISSING) == 1
@@ -105,7 +106,7 @@ def test_missing_answer_is_a_warning_and_shows_the_marker(release, seed_answers,
 
 def test_missing_answer_under_strict_is_an_error_and_writes_nothing(release, seed_answers, tmp_path):
     path = _answers_without(tmp_path, seed_answers, ("motivation", "funding"))
-    with pytest.raises(DatasheetError, match="motivation.funding"):
+    with pytest.raises(DatasheetError, match=r"motivation.funding: no answer \(Who funded the creation"):
         _write(release, path, strict=True)
     assert not (release[1] / "DATASHEET.md").exists()
     assert not (release[1] / "croissant.json").exists()
@@ -118,7 +119,8 @@ def test_null_and_blank_answers_count_as_missing(release, seed_answers, tmp_path
     path = tmp_path / "a.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     warnings, _ = _write(release, path)
-    assert [w.split(": ")[1] for w in warnings] == ["uses.repository", "uses.other_tasks"]
+    assert len(warnings) == 1 and "2 of 57 questions unanswered (uses 2)" in warnings[0]
+    assert load_answers(path).missing() == ["uses.repository", "uses.other_tasks"]
 
 
 @pytest.mark.parametrize(
@@ -365,7 +367,8 @@ def test_about_key_left_out_warns_but_explicit_null_does_not(release, seed_answe
     path = tmp_path / "a.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     warnings, _ = _write(release, path)
-    assert [w.split(": ")[1] for w in warnings] == ["about.date_published"]
+    assert len(warnings) == 1 and "every question answered, 1 `about` entry unset" in warnings[0]
+    assert load_answers(path).missing() == ["about.date_published"]
     croissant = json.loads((release[1] / "croissant.json").read_text("utf-8"))
     assert "datePublished" not in croissant
     assert croissant["url"] == "https://example.org/fixture-news"  # the config's homepage

@@ -171,20 +171,49 @@ def load_answers(path: str | Path) -> Answers:
     return Answers(path, data)
 
 
-def load_answers_or_none(path: str | Path) -> tuple[Answers, list[str]]:
-    """The answers and their warnings; a missing file gives empty answers and one warning (not one per
-    question), so a project without datasheet.yaml still gets complete, clearly marked documents."""
+def load_answers_or_none(path: str | Path, detailed: bool = False) -> tuple[Answers, list[str]]:
+    """The answers and their warnings; a missing file gives empty answers and one warning, and so do unanswered
+    questions: one summary line (how many, in which sections, the command that lists them), or with `detailed`
+    one line per unanswered question (what --strict reports)."""
     path = Path(path)
     if not path.exists():
         count = sum(len(s.questions) for s in questions())
         return Answers(path, {}), [
             f"{path}: not found; all {count} questions of Datasheets for Datasets show {MISSING} "
-            "(schema/datasheet.schema.json lists them; the seed dataset's datasheet.yaml is an example)"
+            "(`dataset-builder init` writes a datasheet.yaml with every question)"
         ]
     answers = load_answers(path)
-    return answers, missing_answer_warnings(answers)
+    return answers, missing_answer_warnings(answers) if detailed else missing_answer_summary(answers)
+
+
+LIST_UNANSWERED = "dataset-builder datasheet --unanswered"
+
+
+def missing_answer_summary(answers: Answers) -> list[str]:
+    """One line for all unanswered questions and unset `about` entries, or none when everything is answered."""
+    gaps = answers.missing()
+    if not gaps:
+        return []
+    where = answers.path if answers.path is not None else "datasheet answers"
+    total = sum(len(s.questions) for s in questions())
+    per_section: dict[str, int] = {}
+    for key in gaps:
+        section = key.split(".", 1)[0]
+        per_section[section] = per_section.get(section, 0) + 1
+    asked = sum(n for section, n in per_section.items() if section != "about")
+    sections = ", ".join(f"{section} {n}" for section, n in per_section.items() if section != "about")
+    about = per_section.get("about", 0)
+    parts = [f"{asked} of {total} questions unanswered ({sections})" if asked else "every question answered"]
+    if about:
+        parts.append(f"{about} `about` entr{'y' if about == 1 else 'ies'} unset")
+    return [f"{where}: {', '.join(parts)}; shown as {MISSING}; `{LIST_UNANSWERED}` lists them"]
 
 
 def missing_answer_warnings(answers: Answers) -> list[str]:
+    """One line per unanswered question (with the question) or unset `about` entry."""
     where = answers.path if answers.path is not None else "datasheet answers"
-    return [f"{where}: {key}: no answer; shown as {MISSING}" for key in answers.missing()]
+    titles = {f"{q.section}.{q.key}": q.title for s in questions() for q in s.questions}
+    return [
+        f"{where}: {key}: no answer" + (f" ({titles[key]})" if key in titles else "") + f"; shown as {MISSING}"
+        for key in answers.missing()
+    ]

@@ -100,7 +100,7 @@ def write_documents(release_dir: Path, config: Config, answers_path: Path, stric
     With `strict`, any warning is raised as a DatasheetError instead, before anything is written."""
     release_dir = Path(release_dir)
     refuse_links(release_dir)
-    answers, warnings = load_answers_or_none(answers_path)
+    answers, warnings = load_answers_or_none(answers_path, detailed=strict)
     facts = compute_facts(release_dir)
     warnings = warnings + facts.warnings + config_warnings(config, facts.manifest, release_dir)
     if strict and warnings:
