@@ -33,8 +33,9 @@ import zstandard
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
 from dataset_builder.schema import document_arrow_schema, load_schema  # noqa: E402
-from dataset_builder.validate.report import Report  # noqa: E402
-from dataset_builder.validate.release import BATCH_ROWS, ReleaseChecker  # noqa: E402
+from dataset_builder.release.reader import BATCH_ROWS, Release, ShardFile  # noqa: E402
+from dataset_builder.validate.checks.rows import shard_row_problems  # noqa: E402
+from dataset_builder.validate.view import ReleaseView  # noqa: E402
 from dataset_builder.validate.rows import RowValidator  # noqa: E402
 
 CORPUS = "/work/shared/bench/zh_mixed_316k.jsonl.zst"
@@ -189,10 +190,10 @@ def main() -> None:
             return rows, invalid
 
         def full_shard() -> int:
-            report = Report(path=tmp)
-            checker = ReleaseChecker(Path(tmp), report, check_load=False, max_per_kind=20)
-            checker._check_shard_rows(shard.name, pq.ParquetFile(shard), "train", fast)
-            return checker.rows_checked
+            view = ReleaseView(Release(Path(tmp)), max_per_kind=20)
+            for _ in shard_row_problems(view, ShardFile(shard.name, "train", 0, 1), pq.ParquetFile(shard), fast):
+                pass
+            return view.rows_checked
 
         best = float("inf")
         for _ in range(args.repeat):

@@ -15,6 +15,7 @@ import jsonschema
 
 from .errors import ConfigError
 from .schema import load_schema
+from .vocab import LICENSES, TASK_CATEGORIES, is_language_code
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,6 @@ def _value_problems(data: Any, key: str = "") -> list[tuple[str, str]]:
 def _hub_vocabulary_problems(data: dict[str, Any], where: str) -> list[str]:
     """The Hub checks licence ids, task categories and language codes only when a card is pushed; checking them
     here makes a build fail before any work instead of at publishing time."""
-    from .validate.vocab import LICENSES, TASK_CATEGORIES
-
     problems = []
     license_id = data.get("license")
     if isinstance(license_id, str) and license_id not in LICENSES:
@@ -168,7 +167,7 @@ def _hub_vocabulary_problems(data: dict[str, Any], where: str) -> list[str]:
         if isinstance(task, str) and task not in TASK_CATEGORIES:
             problems.append(f"{where}: task_categories[{k}]: {task!r} is not one of the Hub's task categories")
     for k, code in enumerate(data.get("language") or []):
-        if isinstance(code, str) and not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", code):
+        if isinstance(code, str) and not is_language_code(code):
             problems.append(f"{where}: language[{k}]: {code!r} is not a language code (ISO 639, e.g. zh)")
     return problems
 

@@ -67,3 +67,17 @@ def document_features():
 def document_arrow_schema() -> pa.Schema:
     """The one Arrow schema of every shard, with the `huggingface` features metadata so types round-trip."""
     return document_features().arrow_schema
+
+
+@lru_cache(maxsize=None)
+def side_table_schema(side: str) -> pa.Schema:
+    """The Arrow schema of rejected/ ("rejected") or duplicates/ ("duplicates") files: the id and origin of
+    each document that is not in a split, and why (stage and reason, or the id it duplicates)."""
+    origin = document_arrow_schema().field("origin").type
+    if side == "rejected":
+        return pa.schema([("id", pa.string()), ("stage", pa.string()), ("reason", pa.string()),
+                          ("details", pa.string()), ("origin", origin), ("text", pa.string())])
+    if side == "duplicates":
+        return pa.schema([("id", pa.string()), ("duplicate_of", pa.string()), ("origin", origin),
+                          ("text_sha256", pa.string()), ("text", pa.string())])
+    raise ValueError(f"no side table {side!r}: rejected or duplicates")

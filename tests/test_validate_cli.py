@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from dataset_builder.schema import load_schema
 from dataset_builder.validate import validate_main, validate_path
 from dataset_builder.validate.report import Problem, Report, format_report
-from dataset_builder.validate.vocab import size_category
+from dataset_builder.vocab import size_category
 
 from .conftest import SEED_VERSION
 from .validate_helpers import refresh_manifest

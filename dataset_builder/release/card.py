@@ -4,21 +4,8 @@ from __future__ import annotations
 
 from ..config import Config
 from ..schema import document_features
+from ..vocab import size_category
 from .parquet_shards import WrittenFile
-
-# The Hub's size categories, by number of examples.
-_SIZE_CATEGORIES = [
-    (1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
-    (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"),
-    (10_000_000_000, "1B<n<10B"), (100_000_000_000, "10B<n<100B"), (1_000_000_000_000, "100B<n<1T"),
-]
-
-
-def size_category(num_examples: int) -> str:
-    for bound, name in _SIZE_CATEGORIES:
-        if num_examples < bound:
-            return name
-    return "n>1T"
 
 
 def card_yaml(config: Config, shards: dict[str, list[WrittenFile]]) -> str:

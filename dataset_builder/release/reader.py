@@ -105,7 +105,7 @@ def parse_card(text: str) -> Card:
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         raise CardFormatError("no YAML front matter (the card starts with a line `---`)", 1)
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)  # an indented --- is YAML
     if end is None:
         raise CardFormatError("YAML front matter is not closed by a line `---`", 1)
     try:

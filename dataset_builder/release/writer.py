@@ -7,26 +7,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 
 from ..config import Config
 from ..pipeline import PipelineResult
-from ..schema import document_arrow_schema
+from ..schema import document_arrow_schema, side_table_schema
 from ..datasheet import document_release
 from .card import render_card
 from .manifest import build_manifest, write_manifest
 from ..hashing import file_sha256
 from .parquet_shards import WrittenFile, write_sharded
 
-_ORIGIN = pa.struct([("file", pa.string()), ("line", pa.int64()), ("row", pa.int64()), ("encoding", pa.string())])
-REJECTED_SCHEMA = pa.schema(
-    [("id", pa.string()), ("stage", pa.string()), ("reason", pa.string()), ("details", pa.string()),
-     ("origin", _ORIGIN), ("text", pa.string())]
-)
-DUPLICATES_SCHEMA = pa.schema(
-    [("id", pa.string()), ("duplicate_of", pa.string()), ("origin", _ORIGIN), ("text_sha256", pa.string()),
-     ("text", pa.string())]
-)
+REJECTED_SCHEMA = side_table_schema("rejected")
+DUPLICATES_SCHEMA = side_table_schema("duplicates")
 
 
 def _write_text(release_dir: Path, name: str, text: str) -> WrittenFile:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from dataclasses import field as dataclass_field
 from typing import Any, Iterable
 
 FORMATS = ("text", "json", "github")
@@ -21,6 +22,8 @@ class Problem:
     field: str | None = None
     line: int | None = None
     check: str = ""  # which check found it (rows, schema, manifest, card, datasheet, load, ...)
+    # what sort of row problem it is, for capping repeats (validate.release); not part of the report
+    kind: str = dataclass_field(default="", compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # one problem, one line: messages from libraries sometimes carry newlines
@@ -87,7 +90,7 @@ class Report:
             "path": self.path,
             "kind": self.kind,
             "ok": self.ok,
-            "problems": [{k: v for k, v in asdict(p).items()} for p in self.problems],
+            "problems": [{k: v for k, v in asdict(p).items() if k != "kind"} for p in self.problems],
             "suppressed": dict(self.suppressed),
             "stats": dict(self.stats),
             "summary": self.summary(),

@@ -10,6 +10,8 @@ Checked 2026-11.
 
 from __future__ import annotations
 
+import re
+
 LICENSES = frozenset(
     """
     apache-2.0 mit openrail bigscience-openrail-m creativeml-openrail-m bigscience-bloom-rail-1.0 bigcode-openrail-m
@@ -52,3 +54,11 @@ def size_category(num_examples: int) -> str:
             return cat
         bound *= 10
     return SIZE_CATEGORIES[-1]
+
+
+# A language code as the Hub's `language` field takes it: ISO 639-1/2/3, optionally with subtags (zh, zh-Hant).
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def is_language_code(code: object) -> bool:
+    return isinstance(code, str) and LANGUAGE_RE.match(code) is not None
