@@ -106,3 +106,49 @@ def playground(tmp_path: Path) -> Playground:
     ground.outside.mkdir()
     (ground.outside / "secret.txt").write_text("外部文件，不许读。" * 20, encoding="utf-8")
     return ground
+
+
+# -- what a piece of code opened, renamed and removed, through Python's audit hooks (PEP 578) ----------------------
+
+_WATCHERS: list[list[tuple[str, str, bool]]] = []
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+def _audit(event: str, args: tuple) -> None:
+    if not _WATCHERS:
+        return
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        path, mode, flags = args
+        writes = bool(mode and any(c in str(mode) for c in "wax+")) or bool(flags and flags & _WRITE_FLAGS)
+        _WATCHERS[-1].append(("open", os.fsdecode(path), writes))
+    elif event in ("os.remove", "os.rmdir", "os.mkdir"):
+        path, dir_fd = args[0], args[-1]
+        if isinstance(path, (str, bytes, os.PathLike)):
+            base = os.readlink(f"/proc/self/fd/{dir_fd}") if isinstance(dir_fd, int) and dir_fd >= 0 else ""
+            _WATCHERS[-1].append((event, os.path.join(base, os.fsdecode(path)), True))
+    elif event in ("os.rename", "shutil.rmtree", "os.symlink", "os.truncate"):
+        for arg in args[:2]:
+            if isinstance(arg, (str, bytes, os.PathLike)):
+                _WATCHERS[-1].append((event, os.fsdecode(arg), True))
+
+
+_HOOKED = False
+
+
+class Audit:
+    """Every path Python code opened (and whether for writing), renamed, removed or created inside the block.
+    Arrow's C++ reads and writes of Parquet files do not pass through it."""
+
+    def __enter__(self) -> list[tuple[str, str, bool]]:
+        global _HOOKED
+        if not _HOOKED:
+            import sys
+
+            sys.addaudithook(_audit)
+            _HOOKED = True
+        self.events: list[tuple[str, str, bool]] = []
+        _WATCHERS.append(self.events)
+        return self.events
+
+    def __exit__(self, *exc) -> None:
+        _WATCHERS.pop()

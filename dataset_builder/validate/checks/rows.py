@@ -14,7 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ...release.reader import BATCH_ROWS, SIDE_TABLES, ShardFile, split_order
+from ..memory import bounded_batches, oversized_row_group
+from ...release.reader import SIDE_TABLES, ShardFile, split_order
 from ...schema import side_table_schema
 from ..report import Problem
 from ..rows import RowValidator, document_row_validator, error_field, short_message
@@ -98,6 +99,9 @@ def shard_problems(view: ReleaseView) -> Iterator[Problem]:
                 yield problem(rel, f"not a readable Parquet file: {type(exc).__name__}: {exc}", check="parquet")
                 continue
             view.parquet_rows[rel] = pf.metadata.num_rows
+            if why := oversized_row_group(pf):
+                yield problem(rel, why, check="parquet")
+                continue
             codecs = {pf.metadata.row_group(g).column(c).compression
                       for g in range(pf.metadata.num_row_groups) for c in range(pf.metadata.num_columns)}
             if codecs - {"ZSTD"}:
@@ -121,7 +125,7 @@ def shard_row_problems(view: ReleaseView, shard: ShardFile, pf, validator: RowVa
     ids: list[pa.Array] = []
     batches = 0
     try:
-        for batch in pf.iter_batches(batch_size=BATCH_ROWS):
+        for batch in bounded_batches(pf):
             batches += 1
             view.split_nbytes_raw[split] += batch.nbytes
             view.split_nbytes[split] += batch.nbytes - sum(_unused_bitmap_bytes(c) for c in batch.columns)
@@ -203,62 +207,76 @@ def side_table_problems(view: ReleaseView) -> Iterator[Problem]:
         columns = {name: schema.field(name).type for name in schema.names}
         for rel in [f for f in view.files if f.startswith(f"{side}/") and f.endswith(".parquet")]:
             try:
-                table = view.release.parquet(rel).read()
+                pf = view.release.parquet(rel)
+                unread = oversized_row_group(pf)
             except Exception as exc:
-                yield problem(rel, f"not a readable Parquet file: {type(exc).__name__}: {exc}", check="parquet")
+                unread = f"not a readable Parquet file: {type(exc).__name__}: {exc}"
+            if unread:
+                yield problem(rel, unread, check="parquet")
                 if side == "rejected":
                     view.rejected_complete = False
                 continue
-            view.parquet_rows[rel] = table.num_rows
-            column_problems, ok = _side_table_column_problems(rel, table, columns)
+            view.parquet_rows[rel] = pf.metadata.num_rows
+            column_problems, ok = _side_table_column_problems(rel, pf.schema_arrow, columns)
             yield from column_problems
-            if side == "rejected":
-                yield from _rejected_problems(view, rel, table, ok)
-            else:
-                view.duplicates_rows += table.num_rows
-                if ok and view.all_read():
-                    yield from duplicates_problems(rel, table, kept)
+            try:
+                if side == "rejected":
+                    yield from _rejected_problems(view, rel, pf, ok)
+                else:
+                    view.duplicates_rows += pf.metadata.num_rows
+                    if ok and view.all_read():
+                        offset = 0
+                        for batch in bounded_batches(pf, ["duplicate_of", "text", "text_sha256"]):
+                            yield from duplicates_problems(rel, pa.Table.from_batches([batch]), kept, offset)
+                            offset += batch.num_rows
+            except Exception as exc:
+                yield problem(rel, f"cannot read rows: {type(exc).__name__}: {exc}", check="parquet")
+                if side == "rejected":
+                    view.rejected_complete = False
 
 
-def _side_table_column_problems(rel: str, table: pa.Table, columns: dict[str, pa.DataType]
+def _side_table_column_problems(rel: str, schema: pa.Schema, columns: dict[str, pa.DataType]
                                 ) -> tuple[list[Problem], bool]:
     """The column problems of a side table, and whether every expected column is there with its type."""
     out: list[Problem] = []
     ok = True
     for name, typ in columns.items():
-        if name not in table.schema.names:
+        if name not in schema.names:
             out.append(problem(rel, f"column missing (expected {typ})", field=name, check="schema"))
             ok = False
-        elif table.schema.field(name).type != typ:
-            out.append(problem(rel, f"column type is {table.schema.field(name).type}, expected {typ}", field=name,
+        elif schema.field(name).type != typ:
+            out.append(problem(rel, f"column type is {schema.field(name).type}, expected {typ}", field=name,
                                check="schema"))
             ok = False
-    for name in table.schema.names:
+    for name in schema.names:
         if name not in columns:
-            out.append(problem(rel, f"unexpected column of type {table.schema.field(name).type}", field=name,
+            out.append(problem(rel, f"unexpected column of type {schema.field(name).type}", field=name,
                                check="schema"))
     return out, ok
 
 
-def _rejected_problems(view: ReleaseView, rel: str, table: pa.Table, ok: bool) -> Iterator[Problem]:
-    view.rejected_rows += table.num_rows
+def _rejected_problems(view: ReleaseView, rel: str, pf, ok: bool) -> Iterator[Problem]:
+    view.rejected_rows += pf.metadata.num_rows
     view.rejected_complete = ok and view.rejected_complete is not False
     if not ok:
         return
-    for r, (stage, reason) in enumerate(zip(table["stage"].to_pylist(), table["reason"].to_pylist())):
-        if not stage or not reason:
-            yield problem(rel, "every rejected document names its stage and reason", row=r,
-                          field="stage" if not stage else "reason", check="rows", kind="rejected")
-        view.rejected_reasons[(stage, reason)] += 1
+    r = 0
+    for batch in bounded_batches(pf, ["stage", "reason"]):
+        for stage, reason in zip(batch.column("stage").to_pylist(), batch.column("reason").to_pylist()):
+            if not stage or not reason:
+                yield problem(rel, "every rejected document names its stage and reason", row=r,
+                              field="stage" if not stage else "reason", check="rows", kind="rejected")
+            view.rejected_reasons[(stage, reason)] += 1
+            r += 1
 
 
-def duplicates_problems(rel: str, table: pa.Table, kept: pa.Array) -> Iterator[Problem]:
+def duplicates_problems(rel: str, table: pa.Table, kept: pa.Array, offset: int = 0) -> Iterator[Problem]:
     of = table["duplicate_of"].combine_chunks()
     known = pc.fill_null(pc.is_in(of, value_set=kept), False).to_numpy(zero_copy_only=False)
     for r in np.flatnonzero(~known).tolist():
-        yield problem(rel, f"duplicate_of {of[r].as_py()!r} is not the id of a kept row", row=r, field="duplicate_of",
-                      check="rows", kind="dangling")
-    for r, (t, s) in enumerate(zip(table["text"].to_pylist(), table["text_sha256"].to_pylist())):
+        yield problem(rel, f"duplicate_of {of[r].as_py()!r} is not the id of a kept row", row=offset + r,
+                      field="duplicate_of", check="rows", kind="dangling")
+    for r, (t, s) in enumerate(zip(table["text"].to_pylist(), table["text_sha256"].to_pylist()), start=offset):
         if t is None or s != hashlib.sha256(t.encode("utf-8")).hexdigest():
             yield problem(rel, "text_sha256 is not the SHA-256 of text (UTF-8)", row=r, field="text_sha256",
                           check="rows", kind="consistency")
