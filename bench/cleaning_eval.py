@@ -104,8 +104,8 @@ def load_bodies(path: str, n_drcd: int, seed: int) -> list[tuple[str, str, str |
             doc_id, text = str(record["id"]), record["text"]
             if doc_id.startswith("sogoucs-"):
                 head, _, body = text.partition("\n")
-                # A first line ending in ：；，［ or … is a fragment of the page, not a headline to label.
-                if len(body) >= 40 and not re.search(r"[：:；;，,［\[…]\s*$", head):
+                # A first line ending in ：；，［ or an ellipsis is a fragment of the page, not a headline to label.
+                if len(body) >= 40 and not re.search(r"(?:[：:；;，,［\[…]|．．．)\s*$", head) and len(re.findall(r"[\u4e00-\u9fff]", head)) >= 2:
                     news.append((doc_id, body, head))
             elif doc_id.startswith("drcd-"):
                 encyclopedia.append((doc_id, text, None))
@@ -216,6 +216,10 @@ def wrap(doc_id: str, body: str, headline: str | None, rng: random.Random) -> Pa
     page.published_at, page.source = iso, source
     byline = rng.randrange(6)
     paragraphs = body.split("\ue40c")
+    if len(paragraphs) >= 3 and rng.random() < 0.3:  # a meeting notice inside the body: the event's date, not the page's
+        notice = f"时间：2013年{rng.randint(1, 12)}月{rng.randint(1, 28)}日上午9:00"
+        paragraphs.insert(1, notice + "\ue40c地点：" + site + "报告厅")
+    credit = ""  # a credit appended to the article ("（张三 报道）") is not part of the text
     if byline == 0:
         writer = person(rng)
         authors.append(writer)
@@ -225,19 +229,20 @@ def wrap(doc_id: str, body: str, headline: str | None, rng: random.Random) -> Pa
         authors.append(writer)
         opening = rng.choice(["本报讯（记者 {}）", "本报讯（记者{}）", "本报讯（通讯员 {}）"]).format(writer)
         paragraphs[0] = opening + paragraphs[0]
-    elif byline == 2:  # closing the last paragraph: kept
+    elif byline == 2:  # closing the last paragraph: a reporter's byline is kept, a credit is not
         writer = person(rng)
         authors.append(writer)
-        paragraphs[-1] = paragraphs[-1] + rng.choice(["（记者 {}）", "（通讯员 {}）", "（{} 报道）"]).format(writer)
+        shape = rng.choice(["（记者 {}）", "（通讯员 {}）", "（{} 报道）"]).format(writer)
+        if "报道" in shape:
+            credit = shape
+        else:
+            paragraphs[-1] += shape
     page.authors = authors
-    if rng.random() < 0.12:  # a meeting notice inside the body: its date is the event's, not the page's
-        _, _ = date_line(rng)
-        notice = f"时间：2013年{rng.randint(1, 12)}月{rng.randint(1, 28)}日上午9:00"
-        paragraphs.insert(min(1, len(paragraphs)), notice + "\ue40c地点：" + site + "报告厅")
     body_text = "\ue40c".join(paragraphs)
     page.body = body_text
     if rng.random() < 0.2:
         body_text = farm_convert(body_text, rng)
+    body_text += credit
     lines.append(body_text.replace("\ue40c", "\n") if headline is None and rng.random() < 0.5 else body_text)
     tail: list[str] = []
     if rng.random() < 0.5:

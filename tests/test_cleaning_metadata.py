@@ -128,8 +128,8 @@ def test_a_whole_government_page(make_doc):
     MetadataExtractor().process(doc)
     assert (doc.title, doc.published_at, doc.source) == ("全市召开安全生产工作会议", "2015-06-12T09:20", "市安监局")
     assert doc.authors == ["张三", "李四"]  # 王五 is the editor
-    assert doc.text == (
-        "本报讯昨天上午，全市安全生产工作会议召开，会议总结了上半年工作，部署下一阶段任务。\n"
+    assert doc.text == (  # the byline opening the paragraph is part of it as printed
+        "本报讯（记者 张三 通讯员 李四）昨天上午，全市安全生产工作会议召开，会议总结了上半年工作，部署下一阶段任务。\n"
         "会议要求，各地各部门要切实增强责任感，坚决遏制重特大事故发生。"
     )
 
@@ -150,7 +150,7 @@ def test_full_width_digits_in_dates_and_bracketed_dateline(make_doc):
     assert doc.published_at == "2012-07-18T09:30"
     assert doc.authors == ["肖一鸣", "林二"]
     assert doc.source == "某某商报"
-    assert doc.text == "【某某商报讯】" + BODY
+    assert doc.text == "【某某商报讯】（记者　肖一鸣　实习生　林二）" + BODY
 
 
 def test_only_the_first_date_line_is_the_publication_date(make_doc):

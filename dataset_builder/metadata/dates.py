@@ -1,0 +1,50 @@
+"""The publication date: the first date line in the head of the page (2014-07-08 20:51:54, 2015-08-12 10:49,
+2014年7月8日, full-width digits ...), as ISO 8601 at the precision given. A date line inside the text (a meeting's
+time, a schedule) is not the publication date."""
+
+from __future__ import annotations
+
+import re
+
+from ..cleaning.metadata_lines import DATE, LABELLED, ascii_digits
+from . import Found
+from .names import SPLIT_NAMES, is_person_name
+
+
+def iso_datetime(match: re.Match[str]) -> str | None:
+    y, m = int(match["y"]), int(match["m"])
+    if not 1 <= m <= 12:
+        return None
+    value = f"{y:04d}-{m:02d}"
+    if match["d"] is None:
+        return value
+    d = int(match["d"])
+    if not 1 <= d <= 31:
+        return None
+    value += f"-{d:02d}"
+    if match["H"] is not None and int(match["H"]) <= 23 and int(match["M"]) <= 59:
+        value += f"T{int(match['H']):02d}:{match['M']}"
+        if match["S"] is not None and int(match["S"]) <= 59:
+            value += f":{match['S']}"
+    return value
+
+
+def read_date_line(line: str, found: Found) -> bool:
+    """Record the date of a date line (and a name written right after the time); True when a date was read."""
+    readable = ascii_digits(line)
+    match = next((m for m in DATE.finditer(readable) if m["d"] is not None), None)
+    value = iso_datetime(match) if match else None
+    if not value or match is None:
+        return False
+    found.published = value
+    _name_beside_date(readable, match, found)
+    return True
+
+
+def _name_beside_date(line: str, match: re.Match[str], found: Found) -> None:
+    """A name written right after the time: "2014-11-25 06:40:17汤莉"."""
+    rest = line[match.end() :]
+    rest = LABELLED.split(rest)[0] if LABELLED.search(rest) else rest
+    words = [w for w in SPLIT_NAMES.split(rest.strip()) if w]
+    if words and is_person_name(words[0]):
+        found.author([words[0]])
