@@ -273,3 +273,32 @@ def test_sigterm_during_a_build_leaves_no_temporary(tmp_path):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err.decode()
     assert not demo.exists()  # neither a temporary nor the folders the build created
+
+
+def test_a_folder_where_the_root_datasheet_goes_is_an_error_before_publishing(ground):
+    ground.config(JSONL)
+    (ground.project / "DATASHEET.md").mkdir()
+    before = ground.state()
+    ground.fails_cleanly(ground.build(), "DATASHEET.md", "not a regular file")
+    assert changed(before, ground.state()) == set()
+
+
+@pytest.mark.parametrize("obstacle", ["output_dir", "name"])
+def test_a_file_where_the_release_folders_go_is_an_error_naming_it(ground, obstacle):
+    if obstacle == "output_dir":
+        ground.config(JSONL, extra='output_dir = "out"\n')
+        ground.write("out", "a file, not a folder")
+        named = "out/demo"
+    else:
+        ground.config(JSONL)
+        ground.write("dist/demo", "a file, not a folder")
+        named = "dist/demo"
+    before = ground.state()
+    ground.fails_cleanly(ground.build(), named, "cannot write the release", "nothing was published")
+    assert changed(before, ground.state()) == set()
+
+
+def test_a_pipe_in_an_input_folder_is_an_error_not_a_hang(ground):
+    os.mkfifo(ground.project / "in" / "b.jsonl")
+    ground.config(JSONL)
+    ground.fails_cleanly(ground.build(), "in/b.jsonl", "not a regular file")

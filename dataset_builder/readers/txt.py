@@ -83,7 +83,8 @@ def read_sidecar(path: Path, shown: str, log: ReadLog | None = None) -> dict[str
     """file_name -> (entry, where) for every line of the sidecar."""
     entries: dict[str, tuple[dict, str]] = {}
     if not path.is_file():
-        raise InputError(f"{shown}: cannot read the metadata sidecar: no such file")
+        what = "not a file" if path.exists() else "no such file"
+        raise InputError(f"{shown}: cannot read the metadata sidecar: {what}")
     try:
         lines = read_whole(path, shown, log).decode("utf-8-sig").split("\n")
     except UnicodeDecodeError as exc:

@@ -124,6 +124,8 @@ def stage_file(path: Path, data: bytes) -> Path:
     if path.is_symlink():
         raise OutputError(f"{path}: is a symbolic link (to {os.readlink(path)}); it is never written through: "
                           "replace it by a plain file or remove it")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"{path}: is not a regular file (a folder?); it is never replaced: move it away")
     staged = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     staged.unlink(missing_ok=True)
     try:
