@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 
 from .errors import ConfigError
-from .schema import load_schema
+from .schema import load_schema, schema_error_key
 from .vocab import LICENSES, TASK_CATEGORIES, is_language_code
 
 
@@ -91,26 +91,12 @@ class Config:
         return self.root / self.output_dir / self.name / self.version
 
 
-def _key_of(error: jsonschema.ValidationError) -> str:
-    path = [str(p) for p in error.absolute_path]
-    if error.validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else "?"
-        path.append(missing)
-    elif error.validator == "additionalProperties":
-        extra = error.message.split("'")[1] if "'" in error.message else "?"
-        path.append(extra)
-    key = ""
-    for part in path:
-        key += f"[{part}]" if part.isdigit() else (f".{part}" if key else part)
-    return key or "(top level)"
-
-
 def check_config_data(data: dict[str, Any], where: str) -> list[str]:
     """All problems of a parsed config, each as `<file>: <key>: <what is wrong>`."""
     validator = jsonschema.Draft202012Validator(load_schema("config"))
     problems = [f"{where}: {key}: {what}" for key, what in _value_problems(data)]
     problems += [
-        f"{where}: {_key_of(e)}: {e.message}"
+        f"{where}: {schema_error_key(e)}: {e.message}"
         for e in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     ]
     split = data.get("split")
@@ -172,34 +158,64 @@ def _hub_vocabulary_problems(data: dict[str, Any], where: str) -> list[str]:
     return problems
 
 
+class ConfigFileError(ConfigError):
+    """dataset.toml cannot be read, is not UTF-8 or is not TOML: `what` without the file name, `line` when known."""
+
+    def __init__(self, path: Path, what: str, line: int | None = None):
+        super().__init__(f"{path}: {what}")
+        self.what = what
+        self.line = line
+
+
+def read_config_file(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text of a TOML config and its parsed tables; ConfigFileError when it cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigFileError(path, f"cannot read the config: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigFileError(path, f"not UTF-8 at byte {exc.start}") from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ConfigFileError(path, f"not valid TOML: {exc}", int(m.group(1)) if m else None) from None
+
+
+def toml_key_line(text: str, key: str) -> int | None:
+    """Best-effort line of a dotted key (`split.train`, `inputs[0].format`) in a TOML file, for annotations."""
+    parts = [p for p in re.split(r"[.\[\]]+", key) if p and not p.isdigit()]
+    if not parts:
+        return None
+    lines = text.splitlines()
+    last = parts[-1]
+    for n, line in enumerate(lines, 1):
+        if re.match(rf"^\s*\[\[?\s*{re.escape(key.split('[')[0])}\s*\]\]?\s*$", line) and len(parts) == 1:
+            return n
+        if re.match(rf"^\s*\"?{re.escape(last)}\"?\s*=", line):
+            return n
+    return None
+
+
 def _with_line(problem: str, where: str, text: str) -> str:
     """`<file>: <key>: <what>` with ` (line N)` when the key's line is found."""
-    from .validate import _toml_line
-
     key = problem[len(where) + 2:].partition(": ")[0]
-    line = _toml_line(text, key)
+    line = toml_key_line(text, key)
     return f"{problem} (line {line})" if line else problem
 
 
 def load_config(path: str | Path) -> Config:
     """Read and check `dataset.toml`; raise ConfigError naming the file and key on the first problems."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 at byte {exc.start}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    text, data = read_config_file(path)
     problems = check_config_data(data, str(path))
     if problems:
-        raise ConfigError("\n".join(_with_line(p, str(path), raw.decode("utf-8")) for p in problems))
+        raise ConfigError("\n".join(_with_line(p, str(path), text) for p in problems))
     return Config(
         path=path.resolve(),
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         name=data["name"],
         version=data["version"],
         description=data["description"].strip(),

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .cleaning.text_units import HAN_RUN
+from .cleaning.text_units import han_count
 from .config import FilterConfig
 from .document import Document
 from .stage import Stage
@@ -25,10 +25,6 @@ _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 # Letters of other alphabets (Cyrillic, Greek, Arabic, Hebrew, Indic, Thai, ...): rare in Chinese text.
 _OTHER_LETTER = re.compile(r"[\u0370-\u1dbf\u1f00-\u1fff]+")
-
-
-def han_count(text: str) -> int:
-    return sum(map(len, HAN_RUN.findall(text)))  # runs, not characters: fewer objects to build
 
 
 def han_ratio(text: str, han: int | None = None) -> float:

@@ -7,6 +7,7 @@ the Parquet schema of every shard are derived from it here, so the two can never
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -81,3 +82,22 @@ def side_table_schema(side: str) -> pa.Schema:
         return pa.schema([("id", pa.string()), ("duplicate_of", pa.string()), ("origin", origin),
                           ("text_sha256", pa.string()), ("text", pa.string())])
     raise ValueError(f"no side table {side!r}: rejected or duplicates")
+
+
+def schema_error_key(error, empty: str = "(top level)", name_required: bool = True) -> str:
+    """Where a jsonschema ValidationError is, as a key: `origin.line`, `edits[2].count`, `inputs[0].format`;
+    for additionalProperties (and, unless `name_required` is false, required) the property named. `empty` when
+    the error is at the top."""
+    path = list(error.absolute_path)
+    if error.validator == "required" and name_required:
+        m = re.match(r"'(.*)' is a required property", error.message)
+        if m:
+            path.append(m.group(1))
+    elif error.validator == "additionalProperties":
+        m = re.search(r"\('(.*?)'", error.message)
+        if m:
+            path.append(m.group(1))
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or empty

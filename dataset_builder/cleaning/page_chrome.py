@@ -19,7 +19,7 @@ import re
 from ..document import Document
 from .base import LineOperator, candidate_lines, drop_lines
 from .metadata_lines import is_metadata_line
-from .text_units import HAN, LETTER_OR_DIGIT_CLASS, SENTENCE_END, SENTENCE_PUNCT, alternation
+from .text_units import LETTER_OR_DIGIT_CLASS, SENTENCE_END, SENTENCE_PUNCT, alternation, han_count
 
 _HTTP_STATUS = re.compile(
     r"^(?:HTTP(?:/\d(?:\.\d)?)?\s*|Error\s*|错误\s*)?[1-5]\d\d(?:\s*[-:：]?\s*[A-Za-z][A-Za-z' -]{2,40}|\s*错误|\s*error)?$"
@@ -137,8 +137,8 @@ _NAVIGATION_SHAPE = re.compile(alternation(("|", "｜", "大 中 小", "大中�
 
 def navigation_share(line: str) -> tuple[int, int]:
     """(Han characters in navigation words, Han characters in the line)."""
-    covered = sum(len(HAN.findall(m.group(0))) for m in _NAVIGATION.finditer(line))
-    return covered, len(HAN.findall(line))
+    covered = sum(han_count(m.group(0)) for m in _NAVIGATION.finditer(line))
+    return covered, han_count(line)
 
 
 # "上一篇：<title>", "下一条：<title>": links to the neighbouring articles.

@@ -11,7 +11,7 @@ import re
 
 from ..document import Document
 from .base import LineOperator, candidate_lines
-from .text_units import HAN, SENTENCE_END, alternation, is_paragraph
+from .text_units import SENTENCE_END, alternation, han_count, is_paragraph
 
 # Words that almost only occur in porn or gambling spam.
 STRONG_SPAM = (
@@ -58,7 +58,7 @@ def is_spam_line(line: str) -> bool:
     if strong >= 2 and not is_paragraph(line):
         return True
     # A line that is mostly spam words, whatever its shape.
-    han = len(HAN.findall(line))
+    han = han_count(line)
     covered = sum(len(m.group(0)) for m in _STRONG.finditer(line))
     return han > 0 and strong >= 3 and covered >= 0.4 * han
 

@@ -23,7 +23,8 @@ LETTER_OR_DIGIT = re.compile(f"[{LETTER_OR_DIGIT_CLASS}]")
 
 
 def han_count(text: str) -> int:
-    return len(HAN.findall(text))
+    """Han characters in `text`."""
+    return sum(map(len, HAN_RUN.findall(text)))  # runs, not characters: fewer objects to build
 
 
 def is_paragraph(line: str, min_chars: int = 30) -> bool:

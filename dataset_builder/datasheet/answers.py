@@ -16,7 +16,7 @@ import jsonschema
 import yaml
 
 from ..errors import DatasetBuilderError
-from ..schema import load_schema
+from ..schema import load_schema, schema_error_key
 
 MISSING = "[More Information Needed]"
 # The seven sections of the paper, in its order; `about` holds card/Croissant facts no question asks for.
@@ -102,13 +102,6 @@ def _no_duplicate_keys(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
 
 
-def _key_path(error: jsonschema.ValidationError) -> str:
-    parts = [str(p) for p in error.absolute_path]
-    if error.validator == "additionalProperties" and "'" in error.message:
-        parts.append(error.message.split("'")[1])
-    return ".".join(parts) or "(top level)"
-
-
 @dataclass(frozen=True)
 class Answers:
     """The parsed answers; `get` returns None for an unanswered question."""
@@ -147,7 +140,7 @@ def check_answers_data(data: Any, where: str) -> list[str]:
     """Every schema problem of parsed answers, as `<file>: <key>: <what is wrong>`."""
     validator = jsonschema.Draft202012Validator(load_schema("datasheet"))
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    return [f"{where}: {_key_path(e)}: {e.message}" for e in errors]
+    return [f"{where}: {schema_error_key(e, name_required=False)}: {e.message}" for e in errors]
 
 
 def load_answers(path: str | Path) -> Answers:

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 
 from ..config import Config
 from ..hashing import file_sha256
+from ..release.manifest import dump_json
 from .answers import DatasheetError, load_answers_or_none
 from .croissant import build_croissant, dump_croissant
 from .facts import compute_facts
@@ -25,7 +26,8 @@ MANIFEST = "manifest.json"
 
 
 def _write(path: Path, text: str) -> None:
-    """Write UTF-8 with LF line ends (no platform newline translation), only when the bytes change."""
+    """Write UTF-8 with LF line ends (no platform newline translation), only when the bytes change. Not synced:
+    during a build these land in its temporary release, which is renamed into place whole."""
     data = text.encode("utf-8")
     if path.is_file() and path.read_bytes() == data:
         return
@@ -33,11 +35,6 @@ def _write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_bytes(data)
     tmp.replace(path)
-
-
-def dump_json(data: Any) -> str:
-    """The JSON form of release files (the same as manifest.json's): sorted keys, 2-space indent, UTF-8."""
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def _file_entry(release_dir: Path, path: Path) -> dict[str, Any]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..release.reader import SPLITS, Release
+from ..release.reader import Release
+from ..split_assign import SPLITS
 from .answers import DatasheetError
 
 UNKNOWN = "(unknown)"

@@ -20,9 +20,8 @@ import pyarrow.parquet as pq
 
 from ..hashing import file_sha256
 from ..schema import document_arrow_schema
+from ..split_assign import SPLITS  # the splits every release has, in the order shown; others may follow
 
-# The splits every release has, in the order they are shown; a release may have others after them.
-SPLITS = ("train", "validation", "test")
 SIDE_TABLES = ("rejected", "duplicates")
 MANIFEST = "manifest.json"
 CARD = "README.md"

@@ -7,7 +7,6 @@ code for `dataset-builder validate`.
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -21,48 +20,21 @@ __all__ = [
 ]
 
 
-def _toml_line(text: str, key: str) -> int | None:
-    """Best-effort line of a dotted key (`split.train`, `inputs[0].format`) in a TOML file, for annotations."""
-    parts = [p for p in re.split(r"[.\[\]]+", key) if p and not p.isdigit()]
-    if not parts:
-        return None
-    lines = text.splitlines()
-    last = parts[-1]
-    for n, line in enumerate(lines, 1):
-        if re.match(rf"^\s*\[\[?\s*{re.escape(key.split('[')[0])}\s*\]\]?\s*$", line) and len(parts) == 1:
-            return n
-        if re.match(rf"^\s*\"?{re.escape(last)}\"?\s*=", line):
-            return n
-    return None
-
-
 def check_config_file(path: Path, report: Report) -> None:
     """The config schema and the Hub vocabularies, on a dataset.toml, before any build work starts."""
-    from ..config import check_config_data
-
-    import tomllib
+    from ..config import ConfigFileError, check_config_data, read_config_file, toml_key_line
 
     name = path.name
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except OSError as exc:
-        report.add(Problem(name, f"cannot read the config: {exc.strerror or exc}", check="config"))
-        return
-    except UnicodeDecodeError as exc:
-        report.add(Problem(name, f"not UTF-8 at byte {exc.start}", check="config"))
-        return
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        report.add(Problem(name, f"not valid TOML: {exc}", line=int(m.group(1)) if m else None, check="config"))
+        text, data = read_config_file(path)
+    except ConfigFileError as exc:
+        report.add(Problem(name, exc.what, line=exc.line, check="config"))
         return
     prefix = f"{name}: "
     for msg in check_config_data(data, name):
         body = msg[len(prefix):] if msg.startswith(prefix) else msg
         key, _, what = body.partition(": ")
-        report.add(Problem(name, what or body, field=key, line=_toml_line(text, key), check="config"))
+        report.add(Problem(name, what or body, field=key, line=toml_key_line(text, key), check="config"))
 
 
 def validate_path(path: str | Path, strict: bool = False, *, check_load: bool = True) -> Report:

@@ -31,6 +31,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from jsonschema import Draft202012Validator, ValidationError
 
+from ..schema import schema_error_key
+
 # Keywords that never make a row invalid for Draft202012Validator (annotations; `format` is an annotation unless
 # a format checker is passed, and none is).
 ANNOTATIONS = frozenset(
@@ -575,19 +577,7 @@ class RowValidator:
 
 def error_field(error: ValidationError) -> str:
     """`origin.line`, `edits[2].count`, `authors[0]`; for required/additionalProperties, the property named."""
-    path = list(error.absolute_path)
-    if error.validator == "required":
-        m = re.match(r"'(.*)' is a required property", error.message)
-        if m:
-            path.append(m.group(1))
-    elif error.validator == "additionalProperties":
-        m = re.search(r"\('(.*?)'", error.message)
-        if m:
-            path.append(m.group(1))
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(row)"
+    return schema_error_key(error, empty="(row)")
 
 
 def short_message(error: ValidationError, limit: int = 160) -> str:
