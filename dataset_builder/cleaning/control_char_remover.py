@@ -14,6 +14,7 @@ _UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff\ufeff\uf
 class ControlCharRemover(CleaningOperator):
     name = "control_char_remover"
     unit = "chars"
+    trigger = _UNWANTED_CHARS
 
     def __call__(self, doc: Document) -> None:
         text, removed = _UNWANTED_CHARS.subn("", doc.text)
