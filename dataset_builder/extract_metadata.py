@@ -19,7 +19,7 @@ from .cleaning.text_units import alternation, is_paragraph
 from .document import Document
 from .metadata import Found
 from .metadata.bylines import read_closing_bylines, read_lone_names, read_opening_byline
-from .metadata.dates import iso_datetime, read_date_line
+from .metadata.dates import is_event_time, iso_datetime, read_date_line
 from .metadata.labels import read_labels, split_keywords
 from .metadata.layout import HEAD_LINES, TAIL_LINES, head_end
 from .metadata.names import is_person_name
@@ -71,17 +71,16 @@ class MetadataExtractor(Stage):
     def _metadata_lines(lines: list[str], text: str, found: Found, consumed: set[int]) -> tuple[int | None, set[int]]:
         """Read the metadata lines of the head and the tail; return the date line's index and the anchors (date,
         source and author lines) the headline sits above."""
-        n_head = min(HEAD_LINES, len(lines))
-        tail_start = max(n_head, len(lines) - TAIL_LINES)
         date_index: int | None = None
         anchors: set[int] = set()
         candidates = candidate_lines(_METADATA_CANDIDATE, lines, text)
         if not candidates:
             return None, anchors
         body_start = head_end(lines)
+        tail_start = max(body_start, len(lines) - TAIL_LINES)
         for i in candidates:
-            if n_head <= i < tail_start:
-                continue
+            if body_start <= i < tail_start:
+                continue  # labelled lines inside the text ("作者：" of a quoted work, a meeting's time) are text
             line = lines[i]
             if read_labels(line, found):
                 consumed.add(i)
@@ -91,7 +90,7 @@ class MetadataExtractor(Stage):
                 labelled = i in consumed
                 # Only a date above the running text, or one labelled as the publication time, is the page's date;
                 # a later date line is content (a schedule, a meeting's time, a letter's date).
-                if found.published is not None or (i >= body_start and not _is_publication_label(line)):
+                if found.published is not None or (i >= body_start and not _is_publication_label(line)) or is_event_time(line):
                     continue
                 if read_date_line(line, found):
                     date_index = i

@@ -2,7 +2,7 @@
 
 Every signal is stored on the document whether or not it passes, so thresholds can be re-tuned later. The checks
 run in a fixed order and the first failure is the recorded reason: not_chinese, too_short, low_han_ratio,
-few_line_end_punct, repetitive.
+few_line_end_punct, repetitive, no_running_text (menus, link lists, SEO pages: not one line of sentences).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .cleaning.text_units import han_count
+from .cleaning.text_units import han_count, has_running_text
 from .config import FilterConfig
 from .document import Document
 from .stage import Stage
@@ -152,5 +152,7 @@ class QualityFilter(Stage):
                 "repetitive",
                 f"{doc.quality['repeated_ngram_ratio']} > max_repeated_ngram_ratio {cfg.max_repeated_ngram_ratio}",
             )
+        elif not has_running_text(text):
+            doc.reject(self.name, "no_running_text", "not one line of sentences: a menu, a link list or an SEO page")
         if doc.rejection is None:
             doc.language = doc.given.get("language") or "zh"

@@ -3,7 +3,9 @@
 Content farms print text with pinyin after some characters: 區(qū), 鎮（zhen）, 鎮(zhen4), and sometimes after a
 word: 银行(yínháng), 银行（yin hang）. An annotation is removed only when the parenthesised letters spell the
 readings of the one to four characters right before it (per pypinyin, all readings of each character, tones
-ignored), so asides such as (陈龙 报道), (2014年29期), 服务APP(手机客户端) or 这本书(ma) are never touched.
+ignored). Farms convert Simplified text to Traditional and keep the reading of the original Simplified character,
+which may not be a reading of the Traditional one (了→瞭 le, 吁→籲 xū, 参→蔘 cān): the readings of the characters'
+Simplified counterparts (OpenCC t2s, character by character and as a phrase) count too. Asides such as (陈龙 报道), (2014年29期), 服务APP(手机客户端) or 这本书(ma) are never touched.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pypinyin import Style, pinyin
 
 from ..document import Document
 from .base import CleaningOperator
+from .text_units import converter
 
 _LETTERS = r"A-Za-zÀ-ɏ\u0300-\u036f"
 _ANNOTATION = re.compile(
@@ -34,7 +37,11 @@ def _toneless(syllable: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _readings(han: str) -> frozenset[str]:
+    """The readings of a character and of its Simplified counterpart."""
     found = pinyin(han, style=Style.TONE, heteronym=True, errors="ignore")
+    simplified = converter("t2s").convert(han)
+    if simplified != han:
+        found += pinyin(simplified, style=Style.TONE, heteronym=True, errors="ignore")
     return frozenset(_toneless(r) for group in found for r in group)
 
 
@@ -53,6 +60,9 @@ def annotated_length(text: str, start: int, word: str) -> int:
         if len(chars) < n or not _HAN.fullmatch(chars[0]):
             return 0
         if _spells(bare, chars):
+            return n
+        phrase = converter("t2s").convert(chars)  # a phrase-level conversion may pick another character
+        if phrase != chars and len(phrase) == n and _spells(bare, phrase):
             return n
     return 0
 

@@ -34,6 +34,24 @@ def is_paragraph(line: str, min_chars: int = 30) -> bool:
     )
 
 
+_FULL_STOP = re.compile(r"。|(?<![0-9０-９])．(?![0-9０-９])")
+# A sentence closed by a full stop after at least eleven characters of its line: prose, found with one search.
+_PROSE = re.compile(r"[^\n]{11}。")
+
+
+def is_running_text(line: str) -> bool:
+    """A line of sentences, not a headline or a link: a full stop, or long with sentence punctuation. Stricter than
+    `is_paragraph`, which also takes short lines ending in ？ or ！ (headlines do that)."""
+    if _FULL_STOP.search(line):
+        return len(line) >= 12 or _FULL_STOP.search(line[:-1]) is not None
+    return len(line) >= 50 or (len(line) >= 30 and SENTENCE_PUNCT.search(line) is not None)
+
+
+def has_running_text(text: str) -> bool:
+    """Whether any line of the text is running text (menus, link lists and SEO pages have none)."""
+    return _PROSE.search(text) is not None or any(is_running_text(line) for line in text.split("\n"))
+
+
 @lru_cache(maxsize=None)
 def converter(profile: str) -> opencc.OpenCC:
     return opencc.OpenCC(profile)

@@ -77,7 +77,7 @@ def read_closing_bylines(lines: list[str], consumed: set[int], found: Found) -> 
 def read_opening_byline(lines: list[str], consumed: set[int], head: int, found: Found) -> None:
     """"本报讯（记者 张三 通讯员 李四）…": the reporters named at the opening of the first paragraph."""
     for i in range(min(head, len(lines))):
-        if i in consumed or len(lines[i]) < 20:
+        if i in consumed:
             continue
         opening = _OPENING_BYLINE.match(lines[i])
         if opening:

@@ -11,6 +11,14 @@ from . import Found
 from .names import SPLIT_NAMES, is_person_name
 
 
+# A time of day in words, a weekday or a range: the time of an event ("时间：2013年3月14日上午9:00", "5月1日至3日").
+_EVENT_TIME = re.compile(r"上午|下午|晚上|中午|凌晨|傍晚|星期|礼拜|禮拜|周[一二三四五六日天]|週[一二三四五六日天]|[至到~～]\s*\d")
+
+
+def is_event_time(line: str) -> bool:
+    return _EVENT_TIME.search(line) is not None
+
+
 def iso_datetime(match: re.Match[str]) -> str | None:
     y, m = int(match["y"]), int(match["m"])
     if not 1 <= m <= 12:

@@ -3,20 +3,12 @@ further down that looks like metadata (a meeting's "时间：" line, a schedule)
 
 from __future__ import annotations
 
-import re
+from ..cleaning.text_units import is_running_text
+
+__all__ = ["HEAD_LINES", "TAIL_LINES", "head_end", "is_running_text"]
 
 HEAD_LINES = 15
 TAIL_LINES = 8
-_FULL_STOP = re.compile(r"。|(?<![0-9０-９])．(?![0-9０-９])")
-_SENTENCE_MARK = re.compile(r"[。！？；，,!?;]")
-
-
-def is_running_text(line: str) -> bool:
-    """A line of sentences, not a headline: a full stop, or long with sentence punctuation. Stricter than
-    `is_paragraph`, which also takes short lines ending in ？ or ！ (headlines do that)."""
-    if _FULL_STOP.search(line):
-        return len(line) >= 12 or _FULL_STOP.search(line[:-1]) is not None
-    return len(line) >= 50 or (len(line) >= 30 and _SENTENCE_MARK.search(line) is not None)
 
 
 def head_end(lines: list[str]) -> int:
