@@ -72,16 +72,19 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Replace an existing release of this version even if it differs.")
 @click.option("--check", is_flag=True,
               help="Rebuild in a temporary folder and fail if a single byte differs from the existing release.")
+@click.option("--bump", type=click.Choice(["major", "minor", "patch"]), default=None,
+              help="Build the next version after the latest release (that part bumped) and write it into the config.")
 @reports_errors
-def build(config_path: str, force: bool, check: bool) -> None:
+def build(config_path: str, force: bool, check: bool, bump: str | None) -> None:
     """Build the release dist/<name>/<version>/ from the config."""
     from .build import build_release
+    from .release.versions import build_next
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} documents"),
                   TimeElapsedColumn(), console=err, transient=True) as progress:
         task = progress.add_task("reading and cleaning", total=None)
-        result = build_release(config_path, force=force, check=check,
-                               on_document=lambda: progress.advance(task))
+        options = dict(force=force, check=check, on_document=lambda: progress.advance(task))
+        result = build_next(config_path, bump, **options) if bump else build_release(config_path, **options)
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     print_summary(result)
@@ -185,6 +188,27 @@ def validate(path: str, fmt: str, strict: bool) -> None:
     from .validate import validate_main
 
     sys.exit(validate_main(path, fmt, strict))
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, file_okay=False))
+@click.argument("new", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json: one object with added, removed, changed, moved_split (ids) and counts.")
+@reports_errors
+def diff(old: str, new: str, fmt: str) -> None:
+    """What changed between two release folders: documents added, removed, changed and moved split; schema,
+    config and dependency versions; counts per split and rejection reason. Exit 1 when a document moved split."""
+    import json
+
+    from .release.diff import diff_releases, render_text
+
+    changes = diff_releases(old, new)
+    if fmt == "json":
+        click.echo(json.dumps(changes.to_json(), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        click.echo(render_text(changes), nl=False)
+    sys.exit(1 if changes.moved_split else 0)
 
 
 def print_summary(result) -> None:

@@ -4,6 +4,7 @@ build work starts. Every problem names the file and the key."""
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 import tomllib
@@ -64,9 +65,22 @@ class FilterConfig:
 
 
 @dataclass(frozen=True)
+class DedupConfig:
+    # Defaults measured on a labelled set of reposts and same-template negatives (docs/deduplication.md).
+    near: bool = True
+    ngram_size: int = 5
+    num_perm: int = 128
+    bands: int = 32
+    rows: int = 4
+    seed: int = 42
+    threshold: float = 0.5
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     sha256: str
+    settings_sha256: str  # of the parsed settings without `version`: equal across a bump that changed nothing else
     name: str
     version: str
     description: str
@@ -80,6 +94,7 @@ class Config:
     output_dir: str = "dist"
     clean: CleanConfig = field(default_factory=CleanConfig)
     filter: FilterConfig = field(default_factory=FilterConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
 
     @property
     def root(self) -> Path:
@@ -107,6 +122,9 @@ def check_config_data(data: dict[str, Any], where: str) -> list[str]:
     clean = data.get("clean") or {}
     if not problems and clean.get("unicode_form") == "NFKC":
         problems.append(f"{where}: clean.unicode_form: NFKC folds full-width punctuation to ASCII")
+    dedup = data.get("dedup") or {}
+    if not problems and dedup.get("bands", 32) * dedup.get("rows", 4) != dedup.get("num_perm", 128):
+        problems.append(f"{where}: dedup: bands x rows must equal num_perm (every signature value in one band)")
     problems += _hub_vocabulary_problems(data, where)
     problems += _glob_problems(data, where)
     return problems
@@ -206,6 +224,11 @@ def _with_line(problem: str, where: str, text: str) -> str:
     return f"{problem} (line {line})" if line else problem
 
 
+def settings_digest(data: dict[str, Any]) -> str:
+    settings = {k: v for k, v in data.items() if k != "version"}
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
 def load_config(path: str | Path) -> Config:
     """Read and check `dataset.toml`; raise ConfigError naming the file and key on the first problems."""
     path = Path(path)
@@ -216,6 +239,7 @@ def load_config(path: str | Path) -> Config:
     return Config(
         path=path.resolve(),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        settings_sha256=settings_digest(data),
         name=data["name"],
         version=data["version"],
         description=data["description"].strip(),
@@ -229,4 +253,5 @@ def load_config(path: str | Path) -> Config:
         output_dir=data.get("output_dir", "dist"),
         clean=CleanConfig(**data.get("clean", {})),
         filter=FilterConfig(**data.get("filter", {})),
+        dedup=DedupConfig(**data.get("dedup", {})),
     )

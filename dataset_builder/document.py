@@ -71,6 +71,10 @@ class Document:
     flags: list[str] = field(default_factory=list)
     rejection: Rejection | None = None
     duplicate_of: str | None = None
+    duplicate_kind: str | None = None  # exact | near, for a document with duplicate_of
+    duplicate_similarity: float | None = None  # estimated Jaccard similarity to duplicate_of (1.0 when exact)
+    cluster_id: str | None = None  # near-duplicate cluster: the survivor's id (the document's own when alone)
+    cluster_size: int = 1
     split: str | None = None
 
     def record_edit(self, operator: str, unit: str, count: int) -> None:

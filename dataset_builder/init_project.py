@@ -1,6 +1,6 @@
 """`dataset-builder init DIR`: the files a new dataset project starts from.
 
-    dataset.toml                    the config, every choice commented (the [clean] and [filter] defaults shown)
+    dataset.toml                    the config, every choice commented (the [clean], [filter] and [dedup] defaults shown)
     datasheet.yaml                  every question of Datasheets for Datasets, each answer the unanswered marker
     .github/workflows/validate.yml  the validation workflow, pointing at the first release
     raw/README.md                   where the raw files go
@@ -18,7 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from . import __version__
-from .config import CleanConfig, FilterConfig
+from .config import CleanConfig, DedupConfig, FilterConfig
 from .datasheet.answers import MISSING, questions
 from .errors import DatasetBuilderError
 from .schema import load_schema
@@ -55,7 +55,7 @@ def _toml_value(value: object) -> str:
 
 
 def _defaults_section(table: str, settings: type) -> str:
-    """A [clean] or [filter] table with every default commented out under its description from the schema."""
+    """A [clean], [filter] or [dedup] table with every default commented out under its description from the schema."""
     node = load_schema("config")["properties"][table]
     described = node["properties"]
     lines = [f"[{table}]"] + _comment(f"{node.get('description', '')} The defaults are shown; uncomment a line to "
@@ -68,7 +68,7 @@ def _defaults_section(table: str, settings: type) -> str:
 
 def dataset_toml(name: str) -> str:
     return (_template("dataset.toml").replace("@NAME@", name) + "\n" + _defaults_section("clean", CleanConfig)
-            + "\n" + _defaults_section("filter", FilterConfig))
+            + "\n" + _defaults_section("filter", FilterConfig) + "\n" + _defaults_section("dedup", DedupConfig))
 
 
 def _comment(text: str, indent: str) -> list[str]:

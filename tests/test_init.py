@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dataset_builder.config import CleanConfig, FilterConfig, load_config
+from dataset_builder.config import CleanConfig, DedupConfig, FilterConfig, load_config
 from dataset_builder.datasheet import MISSING, load_answers, questions
 from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.init_project import init_project, workflow_yaml
@@ -41,6 +41,7 @@ def test_init_writes_a_valid_commented_config_every_question_a_workflow_and_raw(
     uncommented = re.sub(r"(?m)^# (\w+ = .*)$", r"\1", text.split("[clean]", 1)[1])
     shown = tomllib.loads("[clean]" + uncommented)
     assert shown["clean"] == dataclasses.asdict(CleanConfig()) and shown["filter"] == dataclasses.asdict(FilterConfig())
+    assert shown["dedup"] == dataclasses.asdict(DedupConfig())
     # every question, each still unanswered; the file passes the schema
     answers = load_answers(project / "datasheet.yaml")
     keys = [f"{s.key}.{q.key}" for s in questions() for q in s.questions]

@@ -22,7 +22,6 @@ _MIN_TEASER_CHARS = 10
 class TeaserRemover(LineOperator):
     name = "teaser_remover"
     unit = "paragraphs"
-    trigger = _ELLIPSIS_LINE
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
         drop: set[int] = set()

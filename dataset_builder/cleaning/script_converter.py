@@ -2,8 +2,8 @@
 
 Detection counts characters that exist in only one of the two scripts (derived from OpenCC's own tables at first
 use: a character is Traditional-only when t2s changes it and s2t does not, and the other way round). The majority
-wins; a document with neither (or a tie) counts as Simplified. Only Traditional documents are converted, by
-OpenCC's own per-character table where no phrase of its dictionaries occurs (`opencc_table`), else by OpenCC.
+wins; a document with neither (or a tie) counts as Simplified. Only Traditional documents are converted, so OpenCC
+runs at most once per document.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import numpy as np
 
 from ..document import Document
 from .base import CleaningOperator
-from .opencc_table import fast_converter
 from .text_units import converter
 
 
@@ -66,7 +65,7 @@ class ScriptConverter(CleaningOperator):
     def __call__(self, doc: Document) -> None:
         doc.script = detect_script(doc.text)
         if self.to_simplified and doc.script == "Hant":
-            converted, changed = fast_converter(self.profile).convert(doc.text)
+            converted = converter(self.profile).convert(doc.text)
             if converted != doc.text:
-                doc.record_edit(self.name, self.unit, differing_chars(doc.text, converted) if changed is None else changed)
+                doc.record_edit(self.name, self.unit, differing_chars(doc.text, converted))
                 doc.text = converted

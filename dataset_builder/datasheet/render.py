@@ -61,6 +61,38 @@ class FactBlocks:
         rows.append((Md("**total**"), Md(f"**{_n(f.kept)}**"), Md(f"**{_n(f.characters)}**")))
         return line + "\n\n" + table(("split", "documents", "characters"), rows, "lrr")
 
+    def changes(self) -> str:
+        """"Changes since <previous>": counts and a few example ids, from the manifest's `previous` entry."""
+        previous = self.facts.manifest.get("previous")
+        if not previous:
+            return ""
+        changes = previous["changes"]
+        rows = [(kind.replace("_", " "), _n(changes[kind]), Md(", ".join(code(i) for i in changes["examples"][kind])))
+                for kind in ("added", "removed", "changed", "moved_split")]
+        parts = [f"## Changes since {text(previous['version'])}",
+                 f"Compared with version {text(previous['version'])} (manifest SHA-256 "
+                 f"`{previous['manifest_sha256']}`), by document id and text hash; `dataset-builder diff` lists "
+                 "every id.",
+                 table(("kept documents", "count", "examples"), rows, "lrl")]
+        if changes["moved_split"]:
+            parts.append(f"**Warning:** {changes['moved_split']} documents changed split since the previous "
+                         "version; evaluations comparing the two versions are not comparable.")
+        splits = changes.get("splits", {})
+        moved = [(text(s), _n(v["old"]), _n(v["new"])) for s, v in splits.items() if v["old"] != v["new"]]
+        if moved:
+            parts.append(table(("split", previous["version"], self.facts.version), moved, "lrr"))
+        schema = changes.get("schema", {})
+        for kind in ("added", "removed", "retyped"):
+            if schema.get(kind):
+                parts.append(f"Columns {kind}: {', '.join(code(c) for c in schema[kind])}.")
+        if changes.get("config_changed"):
+            parts.append("The build configuration changed.")
+        deps = changes.get("dependencies", {})
+        if deps:
+            parts.append("Software versions changed: " + ", ".join(
+                f"{code(k)} {text(v['old'])} → {text(v['new'])}" for k, v in deps.items()) + ".")
+        return "\n\n".join(parts)
+
     def lengths(self) -> str:
         summary = self.facts.length_summary()
         if not summary:
@@ -323,6 +355,7 @@ def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, plot
         "`duplicates/` (with the id each one duplicates). `manifest.json` lists every file with its SHA-256; "
         "`croissant.json` describes the files and columns in Croissant 1.1; `DATASHEET.md` answers every "
         "question of Datasheets for Datasets.",
+        blocks.changes(),
         "## Dataset Creation",
         "### Curation Rationale",
         a.text("motivation", "purpose"),

@@ -18,7 +18,7 @@ from .parquet_shards import WrittenFile
 MANIFEST_VERSION = 1
 # Distributions whose versions can change the bytes of a release.
 _RECORDED_PACKAGES = ("pyarrow", "datasets", "huggingface_hub", "PyYAML", "opencc", "ftfy", "pypinyin", "jieba",
-                      "mlcroissant")
+                      "mlcroissant", "rensa")
 
 
 def environment() -> dict[str, str]:
@@ -70,7 +70,7 @@ def build_manifest(config: Config, result: PipelineResult, files: list[WrittenFi
         "manifest_version": MANIFEST_VERSION,
         "name": config.name,
         "version": config.version,
-        "config": {"file": config.path.name, "sha256": config.sha256},
+        "config": {"file": config.path.name, "sha256": config.sha256, "settings_sha256": config.settings_sha256},
         "inputs": [
             {"path": f.path, "sha256": f.sha256, "bytes": f.bytes, "documents": f.documents} for f in result.inputs
         ],
@@ -82,6 +82,19 @@ def build_manifest(config: Config, result: PipelineResult, files: list[WrittenFi
         "cleaning": cleaning_totals(result),
         "environment": environment(),
     }
+
+
+def previous_release_entry(config: Config, release_dir: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """`previous`: the release this one follows (version, its manifest's SHA-256) and what changed since, from
+    the data shards already written into `release_dir`; nothing for a dataset's first release."""
+    from .diff import changes_summary, diff_indexes, index_release
+    from .versions import previous_record, previous_release
+
+    previous = previous_release(config)
+    if previous is None:
+        return {}
+    diff = diff_indexes(index_release(previous), index_release(release_dir, manifest))
+    return {"previous": {**previous_record(previous), "changes": changes_summary(diff)}}
 
 
 def dump_json(data: Any) -> str:

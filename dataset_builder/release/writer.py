@@ -13,7 +13,7 @@ from ..pipeline import PipelineResult
 from ..schema import document_arrow_schema, side_table_schema
 from ..datasheet import document_release
 from .card import render_card
-from .manifest import build_manifest, write_manifest
+from .manifest import build_manifest, previous_release_entry, write_manifest
 from ..hashing import file_sha256
 from .parquet_shards import WrittenFile, write_sharded
 
@@ -58,7 +58,9 @@ def write_release(config: Config, result: PipelineResult, release_dir: Path) -> 
     # The documents are computed from the files just written (so `dataset-builder datasheet` can regenerate
     # them for an existing release): manifest and card YAML first, then DATASHEET.md, plots, croissant.json and
     # the card body, after which the manifest's file list is refreshed to include them.
-    write_manifest(release_dir, build_manifest(config, result, written))
+    manifest = build_manifest(config, result, written)
+    manifest.update(previous_release_entry(config, release_dir, manifest))
+    write_manifest(release_dir, manifest)
     _write_text(release_dir, "README.md", render_card(config, shards, ""))
     warnings = document_release(release_dir, config)
     manifest = json.loads((release_dir / "manifest.json").read_text("utf-8"))

@@ -1,0 +1,54 @@
+"""Splits without leakage: planted reposts of real stories never straddle splits, and validate catches them
+when they do (a release built with near-duplicate removal off, then claimed to have had it on)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from dataset_builder.build import build_release
+from dataset_builder.config import DedupConfig
+from dataset_builder.release.reader import Release
+from dataset_builder.split_assign import assign_split
+from dataset_builder.config import SplitConfig
+from dataset_builder.validate.checks.leakage import split_leaks
+
+from .conftest import SEEDS, write_config
+from .reposts import small_edits, with_chrome
+
+SPLIT = SplitConfig(0.6, 0.2, 0.2)
+
+
+def planted(tmp_path: Path, near: bool) -> tuple[Path, dict[str, str]]:
+    """Each seed story and three reposts of it (other chrome, ~1% of characters edited); returns the config and
+    each document's story."""
+    rng = random.Random(3)
+    rows, story_of = [], {}
+    for p in sorted(SEEDS.glob("*.txt")):
+        story = p.read_text("utf-8")
+        for k in range(4):
+            id_ = f"{p.stem[:3]}-{k}"
+            rows.append({"id": id_, "text": story if k == 0 else with_chrome(small_edits(story, rng), k)})
+            story_of[id_] = p.stem[:3]
+    (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
+    extra = "" if near else "[dedup]\nnear = false\n"
+    split = "train = 0.6\nvalidation = 0.2\ntest = 0.2"
+    return write_config(tmp_path, '[[inputs]]\npath = "in.jsonl"\nformat = "jsonl"\n', extra, split), story_of
+
+
+def test_leak_check_names_both_ids_of_each_planted_repost_across_splits(tmp_path):
+    config, story_of = planted(tmp_path, near=False)
+    straddling = {s for s in set(story_of.values())
+                  if len({assign_split(i, SPLIT) for i, t in story_of.items() if t == s}) > 1}
+    assert straddling, "the planted ids must put some story in two splits"
+    build_release(config)  # near-duplicate removal off: the manifest says so, validate does not look for leaks
+    release_dir = tmp_path / "dist/demo/1.0.0"
+    leaks = split_leaks(Release(release_dir), DedupConfig())
+    assert leaks and {story_of[leak.id] for leak in leaks} == straddling
+    assert all(story_of[leak.train_id] == story_of[leak.id] and leak.similarity >= DedupConfig().threshold
+               for leak in leaks)
+    assert all(leak.file.startswith(("data/validation-", "data/test-")) for leak in leaks)
+
