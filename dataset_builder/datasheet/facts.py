@@ -103,14 +103,25 @@ def _nice_width(span: int, target_bins: int) -> int:
 
 
 def length_histogram(lengths: list[int], target_bins: int = 10) -> list[HistogramBin]:
-    """Equal-width bins with round edges, from the bin holding the shortest to the one holding the longest."""
+    """Equal-width bins with round edges over the bulk of the lengths, then one wider bin for the long tail.
+
+    The bulk ends at Tukey's upper fence (third quartile + 1.5 interquartile ranges): web text has a few pages far
+    longer than the rest, and equal bins stretched to reach them would put nearly every document in the first."""
     if not lengths:
         return []
-    width = _nice_width(max(lengths) - min(lengths) + 1, target_bins)
-    start = (min(lengths) // width) * width
-    end = (max(lengths) // width + 1) * width
-    counts = Counter((n - start) // width for n in lengths)
-    return [HistogramBin(start + i * width, start + (i + 1) * width, counts.get(i, 0)) for i in range((end - start) // width)]
+    values = sorted(lengths)
+    q1, q3 = _quantile(values, 0.25), _quantile(values, 0.75)
+    bulk_top = min(values[-1], int(q3 + 1.5 * (q3 - q1)))
+    width = _nice_width(bulk_top - values[0] + 1, target_bins)
+    start = (values[0] // width) * width
+    end = (bulk_top // width + 1) * width
+    counts = Counter((n - start) // width for n in values if n < end)
+    bins = [HistogramBin(start + i * width, start + (i + 1) * width, counts.get(i, 0))
+            for i in range((end - start) // width)]
+    tail = sum(1 for n in values if n >= end)
+    if tail:
+        bins.append(HistogramBin(end, values[-1] + 1, tail))
+    return bins
 
 
 def _by_count(counter: Counter) -> list[tuple[str, int]]:

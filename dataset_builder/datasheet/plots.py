@@ -121,7 +121,7 @@ def plots(facts: ReleaseFacts) -> dict[str, Plot]:
                 "documents",
             ),
         )
-    if facts.years:
+    if facts.date_range:  # at least one dated document; a chart of the unknown bucket alone shows nothing
         title = "Kept documents per year of publication"
         result["documents_per_year"] = Plot(
             "plots/documents_per_year.svg",

@@ -31,6 +31,21 @@ def table(header: tuple[str, ...], rows: list[tuple[object, ...]], align: str = 
     return "\n".join(lines)
 
 
+# A table of one row per source, input file, duplicate, ... would grow with the dataset: at most this many rows
+# are shown, then one line says how many more there are (and how many documents they hold).
+SHOWN_ROWS = 10
+
+
+def capped_table(header: tuple[str, ...], rows: list[tuple[object, ...]], align: str, what: str,
+                 documents_column: int | None = None, shown: int = SHOWN_ROWS) -> str:
+    out = table(header, rows[:shown], align)
+    rest = rows[shown:]
+    if rest:
+        held = f", {_n(sum(int(r[documents_column]) for r in rest))} documents" if documents_column is not None else ""
+        out += f"\n\n… and {_n(len(rest))} more {what}{held} (not listed)."
+    return out
+
+
 def _inline(text: str) -> str:
     """An answer folded onto one line, for a list item."""
     return " ".join(text.split())
@@ -113,14 +128,15 @@ class FactBlocks:
         )
 
     def sources(self) -> str:
-        return "Sources named by the pages (`source`):\n\n" + table(("source", "documents"), self.facts.sources, "lr")
+        return "Sources named by the pages (`source`):\n\n" + capped_table(
+            ("source", "documents"), self.facts.sources, "lr", "sources", 1)
 
     def scripts(self) -> str:
         return (
             "Script of the original text (`script`, before any conversion) and language (`language`):\n\n"
-            + table(("script", "documents"), self.facts.scripts, "lr")
+            + capped_table(("script", "documents"), self.facts.scripts, "lr", "scripts", 1)
             + "\n\n"
-            + table(("language", "documents"), self.facts.languages, "lr")
+            + capped_table(("language", "documents"), self.facts.languages, "lr", "languages", 1)
         )
 
     def columns(self) -> str:
@@ -164,14 +180,19 @@ class FactBlocks:
         f = self.facts
         parts = []
         if f.duplicates:
+            kept_ids = {kept for _, kept in f.duplicates}
+            examples = min(len(f.duplicates), 5)
             parts.append(
-                f"Exact duplicates removed: {len(f.duplicates)} (kept in `duplicates/`):\n\n"
-                + table(("removed id", "duplicate of"), f.duplicates)
+                f"Exact duplicates removed: {_n(len(f.duplicates))}, copies of {_n(len(kept_ids))} kept documents "
+                f"(every one is in `duplicates/` with the id it duplicates). "
+                + ("For example:" if examples < len(f.duplicates) else "They are:") + "\n\n"
+                + table(("removed id", "duplicate of"), f.duplicates[:examples])
             )
         else:
             parts.append("Exact duplicates removed: 0.")
         if f.flags:
-            parts.append("Kept documents with warning flags (`flags`):\n\n" + table(("flag", "documents"), f.flags, "lr"))
+            parts.append("Kept documents with warning flags (`flags`):\n\n"
+                         + capped_table(("flag", "documents"), f.flags, "lr", "flags", 1))
         else:
             parts.append("No kept document carries a warning flag.")
         return "\n\n".join(parts)
@@ -183,7 +204,8 @@ class FactBlocks:
             line = f"Publication dates stated by the kept pages (`published_at`) range from {text(first)} to {text(last)}."
         else:
             line = "No kept page states a publication date."
-        parts = [line, self.image("documents_per_year"), table(("year", "documents"), f.years, "lr")]
+        years = capped_table(("year", "documents"), f.years, "lr", "years", 1, shown=40) if f.date_range else ""
+        parts = [line, self.image("documents_per_year"), years]
         return "\n\n".join(p for p in parts if p)
 
     def cleaning(self) -> str:
@@ -205,8 +227,8 @@ class FactBlocks:
             if rows else "No cleaning operator changed any document."
         )
         if f.rejected_by_reason:
-            rejected = f"Documents rejected: {len(f.rejected)} (kept in `rejected/` with their raw text):\n\n" + table(
-                ("stage", "reason", "documents"), f.rejected_by_reason, "llr"
+            rejected = f"Documents rejected: {len(f.rejected)} (kept in `rejected/` with their raw text):\n\n" + capped_table(
+                ("stage", "reason", "documents"), f.rejected_by_reason, "llr", "reasons", 2, shown=20
             )
         else:
             rejected = "Documents rejected: 0."
@@ -220,8 +242,8 @@ class FactBlocks:
         config = m.get("config", {})
         parts = []
         if rows:
-            parts.append("Inputs of this release (from `manifest.json`):\n\n" + table(
-                ("input", "documents", "bytes", "sha256"), rows, "lrrl"))
+            parts.append("Inputs of this release (from `manifest.json`, which lists every one):\n\n" + capped_table(
+                ("input", "documents", "bytes", "sha256"), rows, "lrrl", "input files"))
         if config:
             parts.append(f"Configuration: {code(config.get('file'))}, sha256 {code(config.get('sha256'))}.")
         return "\n\n".join(parts)
@@ -271,10 +293,11 @@ def render_datasheet(config: Config, answers: Answers, facts: ReleaseFacts, plot
     title = config.pretty_name or config.name
     out = [
         f"# Datasheet for {text(title)} {text(facts.version)}",
-        f"This datasheet follows {GEBRU}: it answers every question of the paper, section by section. The "
+        f"This datasheet follows {GEBRU}: it asks every question of the paper, section by section. The "
         f"answers are the maintainer's (`datasheet.yaml`); the figures marked *Computed from the release* are "
         f"computed by dataset-builder {__version__} from this release's files, not typed by hand. An unanswered "
         f"question shows {MISSING}.",
+        completeness(answers),
         table(("release", ""), [
             ("name", code(facts.name)), ("version", facts.version), ("licence", code(config.license)),
             ("language(s)", ", ".join(config.language)),
@@ -297,15 +320,65 @@ def render_datasheet(config: Config, answers: Answers, facts: ReleaseFacts, plot
     return "\n\n".join(out).rstrip() + "\n"
 
 
-def _joined(answers: Answers, keys: list[tuple[str, str]]) -> str:
-    """Several answers under one card heading, each introduced by its question."""
-    by_key = {(q.section, q.key): q for s in questions() for q in s.questions}
-    return "\n\n".join(f"**{by_key[k].title}** {answers.text(*k)}" for k in keys)
-
-
 def _creators(answers: Answers) -> str:
     creators = answers.about("creators") or []
     return ", ".join(c["name"] for c in creators) or MISSING
+
+
+def completeness(answers: Answers) -> str:
+    """What the documents can claim: every question answered, or how many are not and where."""
+    asked = [(s.key, q.key) for s in questions() for q in s.questions]
+    gaps = [k for k in asked if answers.get(*k) is None]
+    if not gaps:
+        return f"All {len(asked)} questions of Datasheets for Datasets are answered."
+    sections = sorted({section for section, _ in gaps}, key=[s.key for s in questions()].index)
+    return (f"**Incomplete:** {len(gaps)} of {len(asked)} questions of Datasheets for Datasets are not answered "
+            f"yet (in {', '.join(sections)}); they show {MISSING}.")
+
+
+# The card's headings (the official dataset card template's) and the datasheet questions answered under each.
+# Every question appears at most once, followed by the figures computed for it (FACTS_FOR), so an answer that
+# says "computed below" is true in the card as in DATASHEET.md. A heading with no questions only structures.
+CARD_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("## Uses", ()),
+    ("### Direct Use", (("uses", "already_used"), ("uses", "other_tasks"))),
+    ("### Out-of-Scope Use", (("uses", "not_for"),)),
+    ("## Dataset Structure", (("composition", "instances"), ("composition", "count"), ("composition", "splits"),
+                              ("composition", "instance_data"))),
+    ("## Dataset Creation", ()),
+    ("### Curation Rationale", (("motivation", "purpose"),)),
+    ("### Source Data", ()),
+    ("#### Data Collection and Processing", (
+        ("collection_process", "acquisition"), ("collection_process", "mechanisms"),
+        ("collection_process", "sampling_strategy"), ("collection_process", "timeframe"), ("preprocessing", "done"))),
+    ("#### Who are the source data producers?", (("collection_process", "collectors"),
+                                                 ("collection_process", "direct_or_third_party"))),
+    ("### Annotations", (("composition", "labels"),)),
+    ("### Personal and Sensitive Information", (
+        ("composition", "identify_individuals"), ("composition", "sensitive"), ("composition", "confidential"),
+        ("collection_process", "consent"))),
+    ("## Bias, Risks, and Limitations", (
+        ("composition", "sample"), ("composition", "errors_noise_redundancy"), ("composition", "offensive"),
+        ("composition", "missing_information"))),
+    ("### Recommendations", (("uses", "impact_future_uses"),)),
+)
+
+
+def _card_section(answers: Answers, blocks: FactBlocks, keys: tuple[tuple[str, str], ...]) -> str:
+    """The answers under one card heading, each introduced by its question when there are several and followed
+    by its computed figures; the unanswered ones named in one line instead of a marker each."""
+    by_key = {(q.section, q.key): q for s in questions() for q in s.questions}
+    parts, unanswered = [], []
+    for key in keys:
+        answer = answers.get(*key)
+        if isinstance(answer, str):
+            parts.append(f"**{by_key[key].title}** {answer}" if len(keys) > 1 else answer)
+        else:
+            unanswered.append(by_key[key].title)
+        parts += [p for p in (render(blocks) for render in FACTS_FOR.get(key, ())) if p]
+    if unanswered:
+        parts.append(f"{MISSING} " + " ".join(f"*{title}*" for title in unanswered))
+    return "\n\n".join(parts)
 
 
 def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, plots: dict[str, Plot] | None = None,
@@ -319,13 +392,12 @@ def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, plot
     blocks = FactBlocks(config, facts, plots, asset_prefix)
     a = answers
     url = a.about("url") or config.homepage
-    citation = a.about("citation")
     out = [
         f"# {text(config.pretty_name or config.name)}",
-        config.description,
         "## Dataset Details",
         "### Dataset Description",
-        a.text("motivation", "purpose"),
+        config.description,
+        completeness(a),
         "\n".join([
             f"- **Curated by:** {_creators(a)}",
             f"- **Funded by:** {_inline(a.text('motivation', 'funding'))}",
@@ -335,51 +407,24 @@ def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, plot
             f"- **Version:** {facts.version}",
         ]),
         "### Dataset Sources",
-        "\n".join([
-            f"- **Repository:** {url or 'none published'}",
-            f"- **Collection:** {_inline(a.text('collection_process', 'mechanisms'))}",
-        ]),
-        blocks.sources(),
-        "## Uses",
-        "### Direct Use",
-        _joined(a, [("motivation", "purpose"), ("uses", "already_used"), ("uses", "other_tasks")]),
-        "### Out-of-Scope Use",
-        a.text("uses", "not_for"),
-        "## Dataset Structure",
-        a.text("composition", "instances"),
-        blocks.counts(),
-        blocks.splits(),
-        blocks.columns(),
-        blocks.lengths(),
-        "Removed documents are kept beside the splits: `rejected/` (with stage, reason and raw text) and "
-        "`duplicates/` (with the id each one duplicates). `manifest.json` lists every file with its SHA-256; "
-        "`croissant.json` describes the files and columns in Croissant 1.1; `DATASHEET.md` answers every "
-        "question of Datasheets for Datasets.",
-        blocks.changes(),
-        "## Dataset Creation",
-        "### Curation Rationale",
-        a.text("motivation", "purpose"),
-        "### Source Data",
-        "#### Data Collection and Processing",
-        _joined(a, [("collection_process", "acquisition"), ("collection_process", "mechanisms"),
-                    ("collection_process", "sampling_strategy"), ("collection_process", "timeframe"),
-                    ("preprocessing", "done")]),
-        blocks.timeframe(),
-        blocks.cleaning(),
-        "#### Who are the source data producers?",
-        _joined(a, [("composition", "instances"), ("collection_process", "collectors"),
-                    ("collection_process", "direct_or_third_party")]),
-        "### Annotations",
-        _joined(a, [("composition", "labels")]),
-        "### Personal and Sensitive Information",
-        _joined(a, [("composition", "identify_individuals"), ("composition", "sensitive"),
-                    ("composition", "confidential"), ("collection_process", "consent")]),
-        "## Bias, Risks, and Limitations",
-        _joined(a, [("composition", "sample"), ("composition", "errors_noise_redundancy"),
-                    ("composition", "offensive"), ("composition", "missing_information")]),
-        blocks.noise(),
-        "### Recommendations",
-        _joined(a, [("uses", "impact_future_uses")]),
+        f"- **Repository:** {url or 'none published'}",
+    ]
+    for heading, keys in CARD_SECTIONS:
+        out += [heading, _card_section(a, blocks, keys)]
+        if heading == "## Dataset Structure":
+            out.append(
+                "Removed documents are kept beside the splits: `rejected/` (with stage, reason and raw text) and "
+                "`duplicates/` (with the id each one duplicates). `manifest.json` lists every file with its "
+                "SHA-256; `croissant.json` describes the files and columns in Croissant 1.1; `DATASHEET.md` asks "
+                "every question of Datasheets for Datasets.")
+            out.append(blocks.changes())
+    out += _card_end(config, a, facts, asset_prefix)
+    return "\n\n".join(p.strip() for p in out if p and p.strip()).rstrip() + "\n"
+
+
+def _card_end(config: Config, a: Answers, facts: ReleaseFacts, asset_prefix: str) -> list[str]:
+    citation = a.about("citation")
+    return [
         "## Citation",
         f"```bibtex\n{citation.strip()}\n```" if citation else (
             ("There is no publication to cite." if "citation" in (a.data.get("about") or {}) else MISSING)
@@ -387,11 +432,10 @@ def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, plot
         "## Glossary",
         a.about("glossary") or MISSING,
         "## More Information",
-        (a.about("more_information") or MISSING) + "\n\nThe complete datasheet, with every question of "
-        f"Datasheets for Datasets answered: [DATASHEET.md]({asset_prefix}DATASHEET.md).",
+        (a.about("more_information") or MISSING) + "\n\nThe datasheet, with every question of Datasheets for "
+        f"Datasets and the figures computed for each: [DATASHEET.md]({asset_prefix}DATASHEET.md).",
         "## Dataset Card Authors",
         a.about("card_authors") or MISSING,
         "## Dataset Card Contact",
         a.text("maintenance", "contact"),
     ]
-    return "\n\n".join(p.strip() for p in out if p and p.strip()).rstrip() + "\n"

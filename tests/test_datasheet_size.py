@@ -1,0 +1,85 @@
+"""Cards and datasheets stay readable at any size, repeat nothing, point at nothing absent, and say what is
+missing instead of claiming to be complete."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import yaml
+
+from dataset_builder.config import load_config
+from dataset_builder.datasheet import MISSING, compute_facts, load_answers, plots, render_card_body, render_datasheet
+from dataset_builder.datasheet.answers import Answers
+from dataset_builder.datasheet.render import CARD_SECTIONS, FACTS_FOR, SHOWN_ROWS
+
+
+def _big(facts):
+    """The fixture release's facts as if it had 20,000 duplicates, 3,000 sources and 5,000 input files."""
+    manifest = dict(facts.manifest, inputs=[{"path": f"raw/{i:05d}.txt", "documents": 1, "bytes": 900,
+                                              "sha256": f"{i:064x}"} for i in range(5000)])
+    return dataclasses.replace(
+        facts, manifest=manifest,
+        duplicates=[(f"copy{i:05d}", f"doc{i % 6:02d}") for i in range(20_000)],
+        sources=[(f"站点{i}", 3) for i in range(3000)],
+    )
+
+
+def test_twenty_thousand_duplicates_give_a_summary_and_a_few_examples_not_a_row_each(release, seed_answers):
+    config_path, release_dir = release
+    config, answers = load_config(config_path), load_answers(seed_answers)
+    facts = _big(compute_facts(release_dir))
+    card = render_card_body(config, answers, facts)
+    sheet = render_datasheet(config, answers, facts, plots(facts))
+    for doc in (card, sheet):
+        assert len(doc.encode("utf-8")) < 40_000, len(doc)
+        assert "Exact duplicates removed: 20,000, copies of 6 kept documents" in doc
+        assert doc.count("| `copy") + doc.count("| copy") <= 5
+    assert "… and 2,990 more sources, 8,970 documents (not listed)." in sheet
+    assert "… and 4,990 more input files (not listed)." in sheet
+    assert sum(1 for line in sheet.splitlines() if line.startswith("| ")) < 40 * SHOWN_ROWS
+
+
+def test_no_paragraph_of_the_card_or_datasheet_is_repeated(release, seed_answers):
+    config_path, release_dir = release
+    config, answers = load_config(config_path), load_answers(seed_answers)
+    facts = compute_facts(release_dir)
+    for doc in (render_card_body(config, answers, facts), render_datasheet(config, answers, facts, plots(facts))):
+        paragraphs = [p.strip() for p in doc.split("\n\n") if len(p.strip()) > 60]
+        repeated = {p[:80] for p in paragraphs if paragraphs.count(p) > 1}
+        assert not repeated
+
+
+def test_every_answer_that_points_below_is_followed_by_figures_in_the_card(seed_answers):
+    data = yaml.safe_load(seed_answers.read_text("utf-8"))
+    in_card = [key for _, keys in CARD_SECTIONS for key in keys]
+    assert len(in_card) == len(set(in_card))  # each question at most once
+    pointing = [key for key in in_card if re.search(r"\bbelow\b", str(data[key[0]].get(key[1], "")))
+                and "contact below" not in str(data[key[0]].get(key[1], ""))]
+    assert pointing  # the seed answers do say "computed below"
+    assert all(key in FACTS_FOR for key in pointing), [k for k in pointing if k not in FACTS_FOR]
+
+
+def test_without_answers_the_card_says_what_is_missing_instead_of_claiming_completeness(release, tmp_path):
+    config_path, release_dir = release
+    config, facts = load_config(config_path), compute_facts(release_dir)
+    card = render_card_body(config, Answers(tmp_path / "absent.yaml", {}), facts)
+    assert "**Incomplete:** 57 of 57 questions of Datasheets for Datasets are not answered yet" in card
+    assert "every question of Datasheets for Datasets answered" not in card and "answers every" not in card
+    # one marker per card heading, naming the unanswered questions, never one per question
+    assert card.count(MISSING) <= 25
+    assert "*Are there tasks for which the dataset should not be used?*" in card
+    complete = render_card_body(config, load_answers(Path(__file__).parent.parent / "datasheet.yaml"), facts)
+    assert "All 57 questions of Datasheets for Datasets are answered." in complete
+
+
+def test_plots_are_left_out_when_there_is_nothing_to_plot(release):
+    _, release_dir = release
+    facts = compute_facts(release_dir)
+    assert {"length_histogram", "documents_per_year"} <= set(plots(facts))
+    undated = dataclasses.replace(facts, date_range=None, years=[("(unknown)", facts.kept)])
+    assert "documents_per_year" not in plots(undated)
+    empty = dataclasses.replace(facts, lengths=[], histogram=[], date_range=None, years=[], rejected_by_reason=[],
+                                duplicates=[])
+    assert plots(empty) == {}
