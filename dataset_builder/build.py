@@ -18,6 +18,7 @@ from typing import Any
 
 from .config import Config, load_config
 from .datasheet import root_datasheet
+from .datasheet.documents import refuse_foreign_root_datasheet
 from .errors import NothingKeptError, OutputError, ReleaseDiffersError, ReleaseExistsError
 from .pipeline import PipelineResult, run_pipeline
 from .release.publish import (
@@ -121,6 +122,7 @@ def _publish(config: Config, result: PipelineResult, final: Path, *, force: bool
         root_path = config.root / "DATASHEET.md"
         stale = root_text is not None and (not root_path.is_file() or root_path.read_bytes() != root_text)
         if stale and not check:
+            refuse_foreign_root_datasheet(root_path)  # before anything is published
             staged = stage_file(root_path, root_text)  # before the release is published: a full disk fails here
         status = _put_in_place(temporary, final, force=force, check=check)
         if stale and check:
@@ -145,6 +147,7 @@ def update_root_datasheet(config: Config, release_dir: Path, *, check: bool) -> 
         return
     if check:
         raise ReleaseDiffersError(f"{path}: stale; it is not the datasheet of {release_dir} (run a build)")
+    refuse_foreign_root_datasheet(path)
     commit_file(stage_file(path, wanted), path)
 
 

@@ -145,12 +145,15 @@ def clean(inputs: tuple[str, ...], output: str, rejected: str | None, config_pat
 @click.option("--answers", type=click.Path(dir_okay=False), default=None,
               help="The maintainer's datasheet answers [default: datasheet.yaml beside the config].")
 @click.option("--strict", is_flag=True, help="Unanswered questions are errors, not warnings.")
+@click.option("--force", is_flag=True, help="Replace the documents of the release even though it is released.")
 @click.option("--unanswered", is_flag=True,
               help="List the questions the answers file leaves unanswered, and write nothing (no RELEASE needed).")
 @reports_errors
-def datasheet(release: str | None, config_path: str, answers: str | None, strict: bool, unanswered: bool) -> None:
+def datasheet(release: str | None, config_path: str, answers: str | None, strict: bool, force: bool,
+               unanswered: bool) -> None:
     """Regenerate DATASHEET.md, plots, croissant.json and the card body of an existing release, without
-    rebuilding its data (the manifest's file list is refreshed)."""
+    rebuilding its data (the manifest's file list is refreshed). A released version is immutable: when that
+    would change any of its bytes, nothing is written unless --force."""
     from pathlib import Path
 
     if unanswered:
@@ -165,15 +168,18 @@ def datasheet(release: str | None, config_path: str, answers: str | None, strict
         raise click.UsageError("RELEASE is required (or --unanswered)")
     from .build import is_latest, update_root_datasheet
     from .config import load_config
-    from .datasheet import document_release
+    from .regenerate_documents import regenerate_documents
 
     config = load_config(config_path)
-    warnings = document_release(Path(release), config, Path(answers) if answers else None, strict=strict)
+    status, warnings = regenerate_documents(Path(release), config, Path(answers) if answers else None,
+                                            strict=strict, force=force)
     for warning in warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     if Path(release).resolve() == config.release_dir.resolve() and is_latest(config):
         update_root_datasheet(config, config.release_dir, check=False)
-    out.print(f"documents written in {release}", highlight=False)
+    verdict = {"replaced": "documents replaced (--force) in", "repaired": "documents put back as released in",
+               "unchanged": "documents already up to date in"}[status]
+    out.print(f"{verdict} {escape(release)}", highlight=False)
 
 
 @main.command()

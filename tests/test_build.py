@@ -17,6 +17,7 @@ from datasets import Features
 from dataset_builder.build import build_release, tree_differences
 from dataset_builder.errors import InputError, OutputError, ReleaseDiffersError, ReleaseExistsError
 from dataset_builder.schema import document_arrow_schema, document_features
+from dataset_builder.datasheet.documents import ROOT_MARKER
 
 from .conftest import REPO, SEED_RELEASE, SEED_VERSION, write_config
 
@@ -64,7 +65,7 @@ def test_seed_release_has_the_hub_layout_and_a_manifest_that_adds_up(seed_projec
     assert manifest["config"]["sha256"] == hashlib.sha256((seed_project / "dataset.toml").read_bytes()).hexdigest()
     assert {"dataset_builder", "python", "pyarrow", "datasets"} <= set(manifest["environment"])
     # the latest release's datasheet is copied to the project root, its plot links pointing into the release
-    root_text = (seed_project / "DATASHEET.md").read_text("utf-8")
+    root_text = (seed_project / "DATASHEET.md").read_text("utf-8").removeprefix(ROOT_MARKER + "\n\n")
     release_text = (release / "DATASHEET.md").read_text("utf-8")
     assert root_text.replace(f"{SEED_RELEASE}/plots/", "plots/") == release_text
     assert f"]({SEED_RELEASE}/plots/" in root_text

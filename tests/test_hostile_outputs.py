@@ -20,6 +20,7 @@ from dataset_builder.build import build_release
 from dataset_builder.errors import InvalidReleaseError
 from dataset_builder.release.publish import release_lock
 from dataset_builder.validate import validate_path
+from dataset_builder.datasheet.documents import ROOT_MARKER
 
 from .hostile_helpers import article, changed, jsonl_lines, playground
 
@@ -71,7 +72,7 @@ def test_the_datasheet_command_refuses_a_symlinked_plots_folder(ground):
 
 def test_a_full_disk_while_writing_the_root_datasheet_keeps_it_and_publishes_nothing(ground, monkeypatch):
     ground.config(JSONL)
-    (ground.project / "DATASHEET.md").write_text("the previous datasheet\n", encoding="utf-8")
+    (ground.project / "DATASHEET.md").write_text(ROOT_MARKER + "\n\nthe previous datasheet\n", encoding="utf-8")
     import dataset_builder.release.publish as publish
 
     def no_space(fd):

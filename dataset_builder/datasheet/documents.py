@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 
 from ..config import Config
 from ..hashing import file_sha256
+from ..errors import OutputError
 from ..release.manifest import dump_json
 from .answers import DatasheetError, load_answers_or_none
 from .croissant import build_croissant, dump_croissant
@@ -170,6 +171,26 @@ def document_release(release_dir: Path, config: Config, answers_path: Path | Non
     return warnings
 
 
+# The first line of the root DATASHEET.md the tool writes (an HTML comment, invisible where Markdown is shown): how
+# a later build knows the file is its own to replace. A DATASHEET.md without it is the maintainer's: never replaced.
+ROOT_MARKER = ("<!-- Written by dataset-builder from the latest release and datasheet.yaml; it is replaced by every "
+               "build: edit datasheet.yaml instead. -->")
+
+
+def refuse_foreign_root_datasheet(path: Path) -> None:
+    """Raise OutputError, naming `path`, when it is a DATASHEET.md that dataset-builder did not write."""
+    if not path.is_file() or path.is_symlink():
+        return  # absent (ours to create), or a link (refused where it would be written)
+    head = path.read_bytes()[:4096].decode("utf-8", "replace")
+    ours = head.startswith(ROOT_MARKER) or (
+        # written before the marker existed: the tool's title and its sentence on computed figures
+        head.startswith("# Datasheet for ") and "computed by dataset-builder" in head)
+    if not ours:
+        raise OutputError(
+            f"{path}: this DATASHEET.md was not written by dataset-builder (its first line is not the tool's marker), "
+            "so it is never overwritten: move or rename it and build again (each release has its own DATASHEET.md)")
+
+
 def root_datasheet(release_dir: Path, config: Config, answers_path: Path | None = None,
                    published_as: Path | None = None) -> str:
     """DATASHEET.md of a release as the repository root shows it: the same text, with plot links pointing
@@ -180,4 +201,5 @@ def root_datasheet(release_dir: Path, config: Config, answers_path: Path | None 
     facts = compute_facts(release_dir)
     shown = Path(published_as) if published_as is not None else release_dir
     prefix = os.path.relpath(shown.resolve(), config.root.resolve()).replace(os.sep, "/") + "/"
-    return render_datasheet(config, load_answers_or_none(answers_path)[0], facts, make_plots(facts), asset_prefix=prefix)
+    return ROOT_MARKER + "\n\n" + render_datasheet(config, load_answers_or_none(answers_path)[0], facts,
+                                                   make_plots(facts), asset_prefix=prefix)
