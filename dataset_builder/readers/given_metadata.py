@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..document import Document, Origin
 from ..errors import InputError
 
 _ISO_DATETIME = re.compile(
@@ -66,3 +67,10 @@ def record_text(record: dict[str, Any], where: str) -> str:
     if not isinstance(value, str):
         raise InputError(f"{where}: field 'text' must be a string, got {type(value).__name__}")
     return value
+
+
+def record_document(record: dict[str, Any], where: str, origin: Origin) -> Document:
+    """The document of one JSONL object or Parquet row: its id, text and known metadata fields, checked."""
+    text = record_text(record, where)
+    return Document(id=record_id(record, where), text=text, raw_text=text, origin=origin,
+                    given=given_metadata(record, where))

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..document import Document, Origin
 from ..errors import InputError
 from .files import HashedReader, ReadLog, input_files, open_input
-from .given_metadata import given_metadata, record_id, record_text
+from .given_metadata import record_document
 
 
 def zstd_blocks(blocks: Iterator[bytes], shown: str) -> Iterator[bytes]:
@@ -57,7 +57,8 @@ def _lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
         yield pending
 
 
-def _records(lines: Iterator[bytes], shown: str) -> Iterator[tuple[int, dict]]:
+def json_objects(lines: Iterator[bytes], shown: str) -> Iterator[tuple[int, dict]]:
+    """(line number, object) of each non-blank line; an error naming the line when it is not a UTF-8 JSON object."""
     for number, raw in enumerate(lines, start=1):
         where = f"{shown}:{number}"
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -85,14 +86,6 @@ def read_jsonl(root: Path, path: str, glob: str | None, log: ReadLog | None = No
             blocks = reader.blocks()
             if file.suffix == ".zst":
                 blocks = zstd_blocks(blocks, shown)
-            for number, record in _records(_lines(blocks), shown):
-                where = f"{shown}:{number}"
-                text = record_text(record, where)
-                yield Document(
-                    id=record_id(record, where),
-                    text=text,
-                    raw_text=text,
-                    origin=Origin(shown, line=number),
-                    given=given_metadata(record, where),
-                )
+            for number, record in json_objects(_lines(blocks), shown):
+                yield record_document(record, f"{shown}:{number}", Origin(shown, line=number))
             reader.finish()

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 from ..document import Document, Origin
 from ..errors import InputError
 from .files import HashedReader, ReadLog, input_files, open_input
-from .given_metadata import given_metadata, record_id, record_text
+from .given_metadata import record_document
 
 
 def read_parquet(root: Path, path: str, glob: str | None, log: ReadLog | None = None) -> Iterator[Document]:
@@ -46,13 +46,5 @@ def _documents(handle, shown: str) -> Iterator[Document]:
         if batch is None:
             return
         for record in batch.to_pylist():
-            where = f"{shown} row {row}"
-            text = record_text(record, where)
-            yield Document(
-                id=record_id(record, where),
-                text=text,
-                raw_text=text,
-                origin=Origin(shown, row=row),
-                given=given_metadata(record, where),
-            )
+            yield record_document(record, f"{shown} row {row}", Origin(shown, row=row))
             row += 1

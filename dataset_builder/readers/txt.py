@@ -7,13 +7,13 @@ decoded becomes a rejected document (reason `undecodable`), so the build goes on
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..document import Document, Origin
 from ..errors import InputError
 from .files import ReadLog, input_files, read_whole
+from .jsonl import json_objects
 from .given_metadata import LIST_FIELDS, STRING_FIELDS, checked_id, given_metadata, record_id
 
 
@@ -85,20 +85,9 @@ def read_sidecar(path: Path, shown: str, log: ReadLog | None = None) -> dict[str
     if not path.is_file():
         what = "not a file" if path.exists() else "no such file"
         raise InputError(f"{shown}: cannot read the metadata sidecar: {what}")
-    try:
-        lines = read_whole(path, shown, log).decode("utf-8-sig").split("\n")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{shown}: cannot read the metadata sidecar: not UTF-8 at byte {exc.start}") from None
-    for number, line in enumerate(lines, start=1):
+    lines = read_whole(path, shown, log).split(b"\n")
+    for number, entry in json_objects(iter(lines), shown):
         where = f"{shown}:{number}"
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON: {exc.msg} at column {exc.colno}") from None
-        if not isinstance(entry, dict):
-            raise InputError(f"{where}: expected a JSON object")
         _unknown_field(entry, where)
         name = entry.get("file_name")
         if not isinstance(name, str) or not name:
