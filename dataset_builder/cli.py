@@ -13,7 +13,7 @@ import sys
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
@@ -215,6 +215,55 @@ def diff(old: str, new: str, fmt: str) -> None:
     else:
         click.echo(render_text(changes), nl=False)
     sys.exit(1 if changes.moved_split else 0)
+
+
+@main.command()
+@click.argument("release", type=click.Path(exists=True, file_okay=False))
+@click.option("--repo-id", required=True, help="The Hub dataset repo, ORG/NAME (created if it does not exist).")
+@click.option("--private", is_flag=True, help="Create the repo private (an existing repo keeps its visibility).")
+@click.option("--branch", default="main", show_default=True, help="The branch the release is committed to.")
+@click.option("--dry-run", is_flag=True, help="Validate and print the plan (files, sizes, commit, tag); upload nothing.")
+@reports_errors
+def publish(release: str, repo_id: str, private: bool, branch: str, dry_run: bool) -> None:
+    """Publish a release to the Hugging Face Hub as one commit tagged v<version> (HF_TOKEN or the saved login;
+    HF_ENDPOINT is honoured). Validates it first; a version already published with other content is refused."""
+    from .release.hub_publish import plan_publish, publish_release
+
+    plan = plan_publish(release, repo_id, branch)
+    if dry_run:
+        print_publish_plan(plan)
+        return
+
+    def warn(message: str) -> None:
+        err.print(f"[yellow]warning:[/] {escape(message)}", highlight=False)
+
+    if err.is_terminal:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as progress:
+            task = progress.add_task(f"uploading to {repo_id}", total=plan.total_bytes)
+            result = publish_release(plan, private=private, on_retry=warn,
+                                     on_upload=lambda f: progress.advance(task, f.size))
+    else:
+        result = publish_release(plan, private=private, on_retry=warn,
+                                 on_upload=lambda f: err.print(f"sent {f.path} ({f.size:,} bytes)", highlight=False))
+    verdict = {"published": "published", "tagged": "tagged the commit already on the branch as",
+               "already published": "already published (same content), nothing uploaded:"}[result.status]
+    out.print(f"{verdict} {result.repo_url} tag {result.tag} (commit {result.commit})", highlight=False,
+              soft_wrap=True)
+    out.print(f'load it with: datasets.load_dataset("{repo_id}", revision="{result.tag}")', highlight=False,
+              soft_wrap=True, markup=False)
+
+
+def print_publish_plan(plan) -> None:
+    table = Table(title=f"dry run: {plan.release_dir} -> {plan.repo_id}", show_header=False, box=None)
+    for f in plan.files:
+        table.add_row(f.path, f"{f.size:,} bytes")
+    table.add_row("in all", f"{len(plan.files)} files, {plan.total_bytes:,} bytes")
+    table.add_row("commit message", plan.commit_message)
+    table.add_row("branch", plan.branch)
+    table.add_row("tag", plan.tag)
+    out.print(table)
+    out.print("dry run: nothing was uploaded", highlight=False)
 
 
 def print_summary(result) -> None:
