@@ -19,7 +19,8 @@ from dataset_builder.build import build_release
 from dataset_builder.release.reader import Release
 
 from .conftest import REPO, SEED_VERSION, SEEDS
-from .hub_server import HubServer, regular_blob
+from .hub_repos import regular_blob
+from .hub_server import HubServer
 
 TOKEN = "hf_publishtest" + secrets.token_hex(12)
 REPO_ID = "seed-org/zh-web-seeds"
@@ -202,11 +203,12 @@ def test_a_concurrent_commit_is_not_interleaved_and_the_retry_commits_on_the_new
     assert set(tagged.files) == release_paths(seed_release) | {".gitattributes"}  # the tag holds the release only
 
 
-def test_a_server_error_on_the_commit_is_retried_within_the_run(hub, hf_env, seed_release):
-    hub.state.refuse_commits, hub.state.refuse_status = 1, 503
+@pytest.mark.parametrize("status", [503, 429])
+def test_a_server_error_or_rate_limit_on_the_commit_is_retried_within_the_run(hub, hf_env, seed_release, status):
+    hub.state.refuse_commits, hub.state.refuse_status = 1, status
     result = publish(hf_env, seed_release)
     assert result.returncode == 0, result.stderr
-    assert "HTTP 503" in result.stderr and "trying again" in result.stderr and "(try 2 of 5)" in result.stderr
+    assert f"HTTP {status}" in result.stderr and "trying again" in result.stderr and "(try 2 of 5)" in result.stderr
     assert result.stderr.count("sent data/train-00000-of-00001.parquet") == 1  # progress is not reported twice
     assert len([r for r in hub.state.requests if "/commit/" in r[1]]) == 2
     assert len(repo(hub).commits) == 2  # the initial commit and ours: the refused try left nothing
@@ -287,8 +289,14 @@ def test_a_malformed_repo_id_is_refused_before_any_request(hub, hf_env, seed_rel
     assert hub.state.requests == []
 
 
-def test_no_token_is_a_clear_error(hub, hf_env, seed_release):
+def test_without_hf_token_the_saved_login_is_used_and_without_either_a_clear_error(hub, hf_env, seed_release):
     env = {k: v for k, v in hf_env.items() if k != "HF_TOKEN"}
     result = publish(env, seed_release)
     assert result.returncode == 1 and "no Hugging Face token" in result.stderr
     assert hub.state.requests == []
+    # `hf auth login` saves the token as HF_HOME/token, where huggingface_hub looks when HF_TOKEN is unset
+    Path(env["HF_HOME"]).mkdir(parents=True, exist_ok=True)
+    (Path(env["HF_HOME"]) / "token").write_text(TOKEN, "utf-8")
+    logged_in = publish(env, seed_release)
+    assert logged_in.returncode == 0, logged_in.stderr
+    assert f"v{SEED_VERSION}" in repo(hub).tags
