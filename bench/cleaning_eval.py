@@ -289,7 +289,8 @@ def build_sample(corpus: str, n_drcd: int, seed: int) -> list[Page]:
 
 
 def _chars(text: str) -> Counter[str]:
-    folded = converter("t2s").convert(unicodedata.normalize("NFKC", text))
+    # 著/着: the converter's choice between them is measured on its own (see script_converter), not here.
+    folded = converter("t2s").convert(unicodedata.normalize("NFKC", text)).replace("著", "着")
     return Counter(c for c in folded if c.isalnum())
 
 

@@ -55,3 +55,55 @@ def test_a_page_without_running_text_is_rejected(make_doc):
     poem = make_doc("静夜思\n李白\n床前明月光，疑是地上霜。\n举头望明月，低头思故乡。\n" * 2)
     list(QualityFilter(FilterConfig(min_chars=10)).run([poem]))
     assert poem.rejection is None
+
+
+def test_zhu_becomes_zhe_where_simplified_writes_zhe_and_stays_in_its_words(make_doc):
+    from dataset_builder.cleaning.script_converter import ScriptConverter
+
+    doc = make_doc("隨著人口老齡化，城市有著巨大壓力，接著他說明瞭原因。這部著作很著名，效果顯著，他所著的書記述土著居民。")
+    ScriptConverter()(doc)
+    assert doc.text == "随着人口老龄化，城市有着巨大压力，接着他说明了原因。这部著作很著名，效果显著，他所著的书记述土著居民。"
+    doc = make_doc("隨著人口老齡化，城市有著巨大壓力。")
+    ScriptConverter(profile="tw2sp")(doc)  # another profile is used as configured
+    assert "着" in doc.text
+
+
+ARTICLE = "记者从市气象台获悉，受冷空气影响，本周末全市将出现大风降温天气，最低气温将降至零下五摄氏度。"
+
+
+def cleaned(make_doc, text):
+    doc = make_doc(text)
+    list(CleanStage(CleanConfig(cross_document_min_docs=0)).run([doc]))
+    return doc
+
+
+def test_short_lines_between_chrome_lines_in_the_tail_go_with_them(make_doc):
+    tail = ["我要评论", "用户名：", "匿名发表", "107人参与 39条评论", "分享到：微信 微博 QQ空间"]
+    doc = cleaned(make_doc, "\n".join(["本周末大风降温", ARTICLE, *tail]))
+    assert doc.text == "本周末大风降温\n" + ARTICLE
+    # A closing line right under the article is not inside a block; a headline between menus stays.
+    doc = cleaned(make_doc, "\n".join(["首页 | 新闻 | 体育 | 财经", "本周末大风降温", "【字号 大 中 小】", ARTICLE, "（完）编者按", "我要评论"]))
+    assert doc.text.split("\n")[0] == "本周末大风降温" and "（完）编者按" in doc.text
+
+
+def test_http_and_server_banners_in_more_wordings(make_doc):
+    for banner in [
+        ["Not Found", "The requested URL was not found on this server."],
+        ["Service Temporarily Unavailable",
+         "The server is temporarily unable to service your request due to maintenance downtime or capacity problems. Please try again later."],
+        ["404 Not Found", "The requested URL /news/2012/0601.html was not found on this server.", "Apache Server at www.example.com Port 80"],
+        ["Forbidden", "nginx"],
+    ]:
+        doc = cleaned(make_doc, "\n".join([*banner, ARTICLE]))
+        assert doc.text == ARTICLE, banner
+
+
+def test_a_spam_word_with_an_innocent_reading_does_not_remove_a_sentence(make_doc):
+    history = "十三世纪，威尼斯人控制了东地中海的贸易航线，与热那亚人争夺海上霸权长达百年。"
+    heading = "威尼斯人与热那亚人"
+    doc = cleaned(make_doc, "\n".join([heading, history, ARTICLE]))
+    assert doc.text == "\n".join([heading, history, ARTICLE]) and "spam_inline" not in doc.flags
+    stuffed = cleaned(make_doc, "\n".join([ARTICLE, "澳门百家乐|真人娱乐|网上赌场|注册送彩金", "威尼斯人 百家乐 在线开户"]))
+    assert stuffed.text == ARTICLE
+    inline = cleaned(make_doc, ARTICLE + "百家乐开户送彩金，网上赌场注册就送。")
+    assert "spam_inline" in inline.flags

@@ -19,13 +19,18 @@ import re
 from ..document import Document
 from .base import LineOperator, candidate_lines, drop_lines
 from .metadata_lines import is_metadata_line
-from .text_units import LETTER_OR_DIGIT_CLASS, SENTENCE_END, SENTENCE_PUNCT, alternation, han_count
+from .text_units import LETTER_OR_DIGIT_CLASS, SENTENCE_END, SENTENCE_PUNCT, alternation, han_count, is_paragraph
 
 _HTTP_STATUS = re.compile(
     r"^(?:HTTP(?:/\d(?:\.\d)?)?\s*|Error\s*|错误\s*)?[1-5]\d\d(?:\s*[-:：]?\s*[A-Za-z][A-Za-z' -]{2,40}|\s*错误|\s*error)?$"
     r"|^(?:Error|ERROR)\s*[1-5]\d\d\b.{0,60}$"
-    r"|^(?:Not Found|Forbidden|Bad Gateway|Bad Request|Service Unavailable|Gateway Time-?out|Internal Server Error)\.?$"
-    r"|^The requested URL .{0,200} was not found on this server\.?$"
+    r"|^(?:Not Found|Forbidden|Bad Gateway|Bad Request|Service (?:Temporarily )?Unavailable|Gateway Time-?out"
+    r"|Internal Server Error|Access Denied|Request Timeout|Too Many Requests)\.?$"
+    r"|^The requested URL(?: .{0,200}?)? was not found on this server\.?(?: .{0,120})?$"
+    r"|^The server is (?:temporarily )?unable to service your request\b.{0,200}$"
+    r"|^(?:Additionally, a \d{3} .{0,120}|Please try again later\.?)$"
+    r"|^(?:Apache|nginx|Microsoft-IIS|lighttpd|openresty|Tengine|LiteSpeed)(?:/[\d.]+)?(?: \([^)]{1,40}\))?"
+    r"(?: Server at \S{1,80} Port \d{1,5})?\.?$"
     r"|^(?:Powered by|Proudly powered by)\s+\S.{0,40}$",
     re.IGNORECASE,
 )
@@ -38,7 +43,8 @@ _CHINESE_ERROR = re.compile(
 _HTTP_CANDIDATE = re.compile(
     alternation(
         ("Not Found", "NOT FOUND", "not found", "Forbidden", "FORBIDDEN", "Error", "ERROR", "error", "HTTP", "Gateway",
-         "Unavailable", "Bad Request", "Powered", "powered", "requested URL", "/", "404", "403", "500", "502", "503")
+         "Unavailable", "Bad Request", "Powered", "powered", "requested URL", "/", "404", "403", "500", "502", "503",
+         "unable to service", "try again later", "Server at", "Apache", "nginx", "Denied", "Timeout", "Too Many")
     )
     + "|"
     + _CHINESE_ERROR.pattern
@@ -201,4 +207,38 @@ class NavigationRemover(LineOperator):
         }
         if _ASCII_LETTER.search(text):
             drop.update(i for i in candidate_lines(_ENGLISH_NAVIGATION, lines, text) if len(lines[i]) <= 60)
+        if drop:
+            drop |= chrome_block(lines, drop)
         return drop_lines(self, lines, doc, drop)
+
+
+_BLOCK_LINE_MAX_CHARS = 20
+_BLOCK_MAX_LINES = 3
+
+
+def chrome_block(lines: list[str], drop: set[int]) -> set[int]:
+    """Chrome comes in blocks: after the last paragraph, a run of one to three short lines that are not sentences
+    ("用户名：", "匿名发表", "评论283") between chrome lines (or between a chrome line and the end of the page) is chrome
+    too. The head is left alone: a headline often sits between a menu and a font-size control."""
+    last = next((i for i in range(len(lines) - 1, -1, -1) if i not in drop and is_paragraph(lines[i])), -1)
+    if max(drop) <= last:
+        return set()
+    found: set[int] = set()
+    i = last + 1
+    while i < len(lines):
+        if i in drop:
+            i += 1
+            continue
+        run = i
+        while run < len(lines) and run not in drop and _block_line(lines[run]):
+            run += 1
+        bounded_above = i - 1 in drop
+        bounded_below = run == len(lines) or run in drop
+        if run > i and run - i <= _BLOCK_MAX_LINES and bounded_above and bounded_below:
+            found.update(range(i, run))
+        i = max(run, i + 1)
+    return found
+
+
+def _block_line(line: str) -> bool:
+    return len(line) <= _BLOCK_LINE_MAX_CHARS and not SENTENCE_END.search(line) and not is_metadata_line(line)

@@ -3,7 +3,14 @@
 Detection counts characters that exist in only one of the two scripts (derived from OpenCC's own tables at first
 use: a character is Traditional-only when t2s changes it and s2t does not, and the other way round). The majority
 wins; a document with neither (or a tie) counts as Simplified. Only Traditional documents are converted, so OpenCC
-runs at most once per document.
+runs at most once per document (twice when a 著 is left, see below).
+
+OpenCC's t2s keeps 著 wherever the Traditional text has it, but Simplified writes 着 for the aspect particle and
+verb (随着, 有着, 接着, 穿着): measured on the bench corpus's 2,000 Traditional Wikipedia paragraphs, t2s leaves 972
+著 in 630 of them; OpenCC's Taiwan profile (tw2s) writes 663 of those as 着 and keeps 著作/著名/显著, but also turns
+the 著 of words that keep it (所著, 土著, 著有, 编著 ...) into 着. So with the t2s profile a 著 left by t2s becomes 着
+where tw2s says so, unless it belongs to one of those words (616 changed, 356 left). The second conversion runs only
+on Traditional documents that still have a 著 after t2s.
 """
 
 from __future__ import annotations
@@ -54,6 +61,27 @@ def differing_chars(a: str, b: str) -> int:
     return abs(len(a) - len(b)) + sum(1 for x, y in zip(a, b) if x != y)
 
 
+# Words whose Simplified spelling keeps 著 (to author, eminent, indigenous), beyond those OpenCC's tables keep.
+_ZHU_WORDS = frozenset(
+    "所著 土著 著有 著称 著述 著书 著录 编著 原著 名著 合著 专著 论著 遗著 新著 巨著 译著 著者 卓著 昭著 拙著 力著 大著 著作 著名 显著"
+    .split()
+)
+
+
+def _zhu_as_zhe(original: str, converted: str) -> str:
+    """The t2s text with 着 for each 著 that tw2s writes as 着 and that is not part of a 著 word."""
+    taiwan = converter("tw2s").convert(original)
+    if len(taiwan) != len(converted):
+        return converted
+    chars = list(converted)
+    start = 0
+    while (i := converted.find("著", start)) != -1:
+        start = i + 1
+        if taiwan[i] == "着" and converted[i - 1 : i + 1] not in _ZHU_WORDS and converted[i : i + 2] not in _ZHU_WORDS:
+            chars[i] = "着"
+    return "".join(chars)
+
+
 class ScriptConverter(CleaningOperator):
     name = "script_converter"
     unit = "chars"
@@ -66,6 +94,8 @@ class ScriptConverter(CleaningOperator):
         doc.script = detect_script(doc.text)
         if self.to_simplified and doc.script == "Hant":
             converted = converter(self.profile).convert(doc.text)
+            if self.profile == "t2s" and "著" in converted:
+                converted = _zhu_as_zhe(doc.text, converted)
             if converted != doc.text:
                 doc.record_edit(self.name, self.unit, differing_chars(doc.text, converted))
                 doc.text = converted

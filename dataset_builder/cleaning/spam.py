@@ -2,6 +2,9 @@
 document that is mostly spam is rejected by the stage (reason `spam`); spam phrases injected into an otherwise good
 paragraph are flagged (`spam_inline`) and left, since cutting them out of a sentence could damage it.
 
+Some spam words have innocent readings (威尼斯人 "Venetians", 太阳城 a town's name): one of them never makes a line
+spam nor flags a paragraph; it takes a stuffing pattern (separators, repetition) or two different spam terms.
+
 Recognised by shape and vocabulary: many short items joined by separators, with spam words or place-name suffixes.
 """
 
@@ -44,6 +47,10 @@ def spam_words(line: str) -> int:
     return len(_STRONG.findall(line))
 
 
+def distinct_spam_words(line: str) -> int:
+    return len(set(_STRONG.findall(line)))
+
+
 def is_spam_line(line: str) -> bool:
     """Keyword stuffing: many short items joined by | or _ with spam words or mostly place names; or a line that is
     not running text and carries several spam words."""
@@ -55,7 +62,7 @@ def is_spam_line(line: str) -> bool:
         places = sum(1 for p in hard if _PLACE.match(p))
         if len(hard) >= 6 and places >= 3 and places + sum(1 for p in hard if len(p) <= 3) >= 0.6 * len(hard):
             return True
-    if strong >= 2 and not is_paragraph(line):
+    if strong >= 2 and not is_paragraph(line) and distinct_spam_words(line) >= 2:
         return True
     # A line that is mostly spam words, whatever its shape.
     han = han_count(line)
@@ -80,7 +87,7 @@ class SpamLineRemover(LineOperator):
             if is_spam_line(line):
                 removed_chars += len(line)
                 drop.add(i)
-            elif spam_words(line) and "spam_inline" not in doc.flags:
+            elif "spam_inline" not in doc.flags and distinct_spam_words(line) >= 2:
                 doc.flags.append("spam_inline")
         kept = [line for i, line in enumerate(lines) if i not in drop] if drop else lines
         if len(kept) != len(lines):
