@@ -1,31 +1,37 @@
 """Throughput of cleaning + metadata extraction + quality filtering on the shared benchmark corpus.
 
     python bench/clean.py [--corpus PATH] [--limit N] [--workers 1 2] [--chunk 2000] [--min-bytes 0]
+                          [--hash] [--compare HEX] [--no-timing] [--profile LINES]
 
-Reads JSONL records ({"id","text",...}) from a .jsonl.zst file, runs CleanStage, MetadataExtractor and
-QualityFilter on chunks of documents (cross-document evidence works within a chunk) in 1 and 2 worker processes,
-and prints MB/s (UTF-8 bytes of input text) and documents/s. Nothing derived from the corpus is written.
+Reads JSONL records ({"id","text",...}) from a .jsonl.zst file, runs the per-document stages
+(`pipeline.cleaning_stages`: cleaning, metadata extraction, quality filter) on chunks of documents (cross-document
+evidence works within a chunk) in 1 and 2 worker processes, and prints MB/s (UTF-8 bytes of input text) and
+documents/s. Nothing derived from the corpus is written.
+
+--hash proves a speed-up changed no output: a first, untimed run prints one SHA-256 over every field of every
+document in corpus order (kept text, title, dates, authors, edits, quality signals, flags, script, language, and
+the rejection with its stage, reason and details). --compare HEX exits 1 when that hash differs.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import io
 import json
 import multiprocessing as mp
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dataset_builder.cleaning import CleanStage  # noqa: E402
 from dataset_builder.config import CleanConfig, FilterConfig  # noqa: E402
 from dataset_builder.document import Document, Origin  # noqa: E402
-from dataset_builder.extract_metadata import MetadataExtractor  # noqa: E402
-from dataset_builder.quality_filter import QualityFilter  # noqa: E402
+from dataset_builder.pipeline import cleaning_stages  # noqa: E402
 from dataset_builder.readers.given_metadata import given_metadata  # noqa: E402
 
 # ../shared/bench beside the project, as the developers' guide lays it out
@@ -54,7 +60,7 @@ _CHUNKS: list[list[tuple[str, str, dict]]] = []  # inherited by forked workers: 
 
 def _init() -> None:
     global _STAGES
-    _STAGES = (CleanStage(CleanConfig()), MetadataExtractor(), QualityFilter(FilterConfig(**BENCH_FILTER)))
+    _STAGES = cleaning_stages(CleanConfig(), FilterConfig(**BENCH_FILTER))
     for stage in _STAGES:  # warm caches (OpenCC tables, script classes) outside the timed part
         list(stage.run([Document(id="w", text="預熱文字，測試一下。", origin=Origin("w"))]))
 
@@ -63,17 +69,75 @@ def _init() -> None:
 BENCH_FILTER = {"min_chars": 50, "min_han_ratio": 0.3, "min_line_end_punct_ratio": 0.0, "max_repeated_ngram_ratio": 1.0}
 
 
-def _run_chunk(number: int) -> Counter:
+def _cleaned(number: int) -> Iterator[Document]:
     assert _STAGES is not None
     chunk = _CHUNKS[number]
-    stream = (Document(id=i, text=t, raw_text=t, origin=Origin("bench.jsonl", line=1), given=g) for i, t, g in chunk)
+    stream: Iterable[Document] = (
+        Document(id=i, text=t, raw_text=t, origin=Origin("bench.jsonl", line=1), given=g) for i, t, g in chunk
+    )
     for stage in _STAGES:
         stage.stats.clear()
         stream = stage.run(stream)
+    return iter(stream)
+
+
+def _run_chunk(number: int) -> Counter:
     outcome: Counter = Counter()
-    for doc in stream:
+    for doc in _cleaned(number):
         outcome[doc.rejection.reason if doc.rejection else "kept"] += 1
     return outcome
+
+
+def fingerprint(doc: Document) -> bytes:
+    """Every field of a cleaned document, serialised: what must not change when only speed changes."""
+    row = doc.to_row()
+    row["quality"] = {k: repr(v) for k, v in doc.quality.items()}  # exact values, every signal stored
+    row["raw_text"] = doc.raw_text
+    row["rejection"] = vars(doc.rejection) if doc.rejection else None
+    row["duplicate_of"] = doc.duplicate_of
+    return json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def _hash_chunk(number: int) -> tuple[int, bytes, Counter]:
+    digest = hashlib.sha256()
+    outcome: Counter = Counter()
+    for doc in _cleaned(number):
+        outcome[doc.rejection.reason if doc.rejection else "kept"] += 1
+        digest.update(fingerprint(doc))
+        digest.update(b"\n")
+    return number, digest.digest(), outcome
+
+
+def output_hash(workers: int, chunks: int) -> tuple[str, Counter]:
+    """One SHA-256 over the per-chunk digests in corpus order (whatever order the workers finish in)."""
+    digests: dict[int, bytes] = {}
+    total: Counter = Counter()
+    with mp.get_context("fork").Pool(workers, initializer=_init) as pool:
+        for number, digest, outcome in pool.imap_unordered(_hash_chunk, range(chunks)):
+            digests[number] = digest
+            total.update(outcome)
+    combined = hashlib.sha256()
+    for number in range(chunks):
+        combined.update(digests[number])
+    return combined.hexdigest(), total
+
+
+def profile(lines: int) -> None:
+    """Every chunk in this process under cProfile; the functions that cost most time of their own, then in all."""
+    import cProfile
+    import pstats
+
+    _init()
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for number in range(len(_CHUNKS)):
+        _run_chunk(number)
+    profiler.disable()
+    print(f"profiled in {time.perf_counter() - started:.1f} s (cProfile overhead included)")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(lines)
+    stats.sort_stats("cumulative").print_stats(lines)
 
 
 def main() -> None:
@@ -83,6 +147,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--chunk", type=int, default=2000)
     parser.add_argument("--min-bytes", type=int, default=0, help="only documents with at least this much text")
+    parser.add_argument("--hash", action="store_true", help="print one hash over every field of every output document")
+    parser.add_argument("--compare", metavar="HEX", help="with --hash: exit 1 when the output hash is not HEX")
+    parser.add_argument("--no-timing", action="store_true", help="with --hash: stop after the hash")
+    parser.add_argument("--profile", type=int, metavar="LINES", help="profile one process (cProfile), print the top LINES")
     args = parser.parse_args()
     started = time.perf_counter()
     records = load(args.corpus, args.limit, args.min_bytes)
@@ -92,6 +160,21 @@ def main() -> None:
     # The loaded corpus is read-only from here: keep the garbage collector from walking (and, in forked workers,
     # copying) its millions of objects on every full collection.
     gc.freeze()
+    if args.profile:
+        profile(args.profile)
+        return
+    if args.hash or args.compare:
+        started = time.perf_counter()
+        digest, total = output_hash(max(args.workers), len(_CHUNKS))
+        print(f"output hash {digest} ({len(records)} documents, chunk {args.chunk}, {time.perf_counter() - started:.1f} s)")
+        print("  outcome:", dict(total.most_common()))
+        if args.compare and args.compare != digest:
+            print(f"output CHANGED: expected {args.compare}")
+            sys.exit(1)
+        if args.compare:
+            print("output unchanged")
+        if args.no_timing:
+            return
     for workers in args.workers:
         with mp.get_context("fork").Pool(workers, initializer=_init) as pool:
             pool.map(abs, range(workers))  # start-up outside the timing (_init warms every worker up)

@@ -25,6 +25,8 @@ _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 # Letters of other alphabets (Cyrillic, Greek, Arabic, Hebrew, Indic, Thai, ...): rare in Chinese text.
 _OTHER_LETTER = re.compile(r"[\u0370-\u1dbf\u1f00-\u1fff]+")
+# Any letter but Han: most Chinese documents have none, and then no class needs counting.
+_NON_HAN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u3040-\u309f\u30a0-\u30ff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f\u0370-\u1dbf\u1f00-\u1fff]")
 
 
 def han_ratio(text: str, han: int | None = None) -> float:
@@ -91,6 +93,8 @@ def detect_language(text: str, han: int | None = None) -> tuple[str, float]:
     Letters are Han, Latin, kana, Hangul and the alphabets from Greek to Mongolian."""
     if han is None:
         han = han_count(text)
+    if _NON_HAN_LETTER.search(text) is None:
+        return ("zh", 1.0) if han else ("und", 0.0)
     latin = sum(map(len, _LATIN.findall(text)))  # words, not letters: fewer objects to build
     kana = len(_KANA.findall(text)) if _KANA.search(text) else 0
     hangul = len(_HANGUL.findall(text)) if _HANGUL.search(text) else 0

@@ -54,24 +54,41 @@ class CleanStage(Stage):
     def __init__(self, config: CleanConfig) -> None:
         super().__init__()
         self.operators = build_operators(config)
+        self._operators = [(op, isinstance(op, LineOperator), op.triggers()) for op in self.operators]
         self.cross_document = CrossDocumentBoilerplateRemover(
             config.cross_document_min_docs if config.remove_boilerplate else 0, config.cross_document_min_fraction
         )
 
     def process(self, doc: Document) -> None:
-        """Clean one document alone (every operator but the cross-document one)."""
+        """Clean one document alone (every operator but the cross-document one). The text is split into lines once,
+        for the first line operator that applies, and joined again only when a trigger must be searched after a
+        line operator changed the lines."""
         lines: list[str] | None = None
-        for operator in self.operators:
+        text: str | None = doc.text  # the current text, or None while only `lines` is current
+        for operator, is_line_operator, triggers in self._operators:
             if doc.rejection is not None:
                 return
-            if isinstance(operator, LineOperator):
+            if triggers:
+                if text is None:
+                    text = "\n".join(lines)  # type: ignore[arg-type]
+                for trigger in triggers:
+                    if trigger.search(text) is not None:
+                        break
+                else:
+                    continue
+            if is_line_operator:
                 if lines is None:
-                    lines = doc.text.split("\n") if doc.text else []
-                lines = operator.apply(lines, doc)
+                    lines = text.split("\n") if text else []  # type: ignore[union-attr]
+                kept = operator.apply(lines, doc)  # type: ignore[attr-defined]
+                if kept is not lines:
+                    lines, text = kept, None
             else:
+                if lines is not None:  # a whole-text operator after line operators
+                    doc.text, lines = ("\n".join(lines) if text is None else text), None
                 operator(doc)
+                text = doc.text
         if lines is not None:
-            doc.text = "\n".join(lines)
+            doc.text = "\n".join(lines) if text is None else text
 
     def finish(self, doc: Document) -> None:
         if doc.rejection is None and not doc.text:

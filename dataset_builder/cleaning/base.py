@@ -4,6 +4,11 @@ An operator is a small named step that changes `doc.text` in place and records h
 `doc.record_edit(self.name, self.unit, n)`, so every row and the manifest can say why the text looks as it does.
 Names follow `<what>_<kind>`: `pinyin_annotation_remover`, `script_converter`, ...
 
+An operator that can only act where a pattern occurs declares it as `trigger` (or a tuple of patterns, any of which
+may find something: a pure alternation of literals is searched fast, one mixed with other shapes is not): the stage
+searches the text and skips the operator when nothing is found, so most operators cost one compiled-regex search on
+most documents. A trigger must find something in every text the operator would change (it may find more).
+
 Two kinds exist:
 - `CleaningOperator`: works on the whole text (Unicode repair, script conversion, ...).
 - `LineOperator`: decides line by line (boilerplate, spam, repeats). The stage splits the text into lines once and
@@ -21,6 +26,16 @@ from ..document import Document
 class CleaningOperator:
     name: str = "operator"
     unit: str = "lines"  # lines | chars | annotations | paragraphs
+    trigger: re.Pattern[str] | tuple[re.Pattern[str], ...] | None = None  # None: the operator looks at every text
+
+    def triggers(self) -> tuple[re.Pattern[str], ...]:
+        if self.trigger is None:
+            return ()
+        return self.trigger if isinstance(self.trigger, tuple) else (self.trigger,)
+
+    def applies(self, text: str) -> bool:
+        """The cheap question asked first: could this operator change `text` at all?"""
+        return self.trigger is None or any(p.search(text) is not None for p in self.triggers())
 
     def __call__(self, doc: Document) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -32,10 +47,13 @@ class LineOperator(CleaningOperator):
     unit = "lines"
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:  # pragma: no cover - abstract
-        """The lines to keep. Must record its own edits (normally the number of lines dropped)."""
+        """The lines to keep, as a new list when anything changed (`lines` itself is never edited in place). Must record
+        its own edits (normally the number of lines dropped)."""
         raise NotImplementedError
 
     def __call__(self, doc: Document) -> None:
+        if not self.applies(doc.text):
+            return
         lines = doc.text.split("\n") if doc.text else []
         kept = self.apply(lines, doc)
         if kept != lines:

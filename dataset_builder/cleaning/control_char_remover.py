@@ -33,6 +33,7 @@ def _paragraph_marks(text: str) -> tuple[str, int]:
 class ControlCharRemover(CleaningOperator):
     name = "control_char_remover"
     unit = "chars"
+    trigger = _UNWANTED_CHARS
 
     def __call__(self, doc: Document) -> None:
         text = doc.text

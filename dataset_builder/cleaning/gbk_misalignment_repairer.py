@@ -128,6 +128,7 @@ def _repair(match: re.Match[str], text: str) -> tuple[str, bool, bool] | None:
 class GbkMisalignmentRepairer(CleaningOperator):
     name = "gbk_misalignment_repairer"
     unit = "chars"
+    trigger = re.compile(r"\?")  # a lost lead byte shows as "?"
 
     def __call__(self, doc: Document) -> None:
         text = doc.text

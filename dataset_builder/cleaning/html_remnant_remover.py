@@ -21,6 +21,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 class HtmlRemnantRemover(CleaningOperator):
     name = "html_remnant_remover"
     unit = "chars"
+    trigger = re.compile("[&<]")
 
     def __call__(self, doc: Document) -> None:
         text = doc.text

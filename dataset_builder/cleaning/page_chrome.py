@@ -53,6 +53,7 @@ _HTTP_CANDIDATE = re.compile(
 
 class HttpErrorRemover(LineOperator):
     name = "http_error_remover"
+    trigger = _HTTP_CANDIDATE
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
         drop = {
@@ -74,6 +75,7 @@ _JUNK = re.compile(
 
 class JunkLineRemover(LineOperator):
     name = "junk_line_remover"
+    trigger = _JUNK
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
         drop = set(candidate_lines(_JUNK, lines))
@@ -96,13 +98,16 @@ _SHORT_NOTICE = re.compile(alternation(("未经授权", "未经许可", "禁止�
 
 
 # A site footer names two or more of these, each with a colon: 地址：… 邮编：… 电话：…
-_FOOTER_LABEL = re.compile(
-    "(?:" + alternation(("地址", "邮编", "电话", "联系电话", "传真", "邮箱", "电子邮箱", "主办", "主办单位", "承办", "承办单位", "协办", "维护", "网站维护", "E-mail", "Email", "email", "QQ", "备案号")) + r")\s*[:：]"
+_FOOTER_LABEL_WORDS = re.compile(
+    alternation(("地址", "邮编", "电话", "联系电话", "传真", "邮箱", "电子邮箱", "主办", "主办单位", "承办", "承办单位", "协办", "维护", "网站维护", "E-mail", "Email", "email", "QQ", "备案号"))
 )
+_FOOTER_LABEL = re.compile("(?:" + _FOOTER_LABEL_WORDS.pattern + r")\s*[:：]")
 
 
 class CopyrightRemover(LineOperator):
     name = "copyright_remover"
+    # Every line it drops has one of its words or codes (ICP, (c)), a short notice or a footer label.
+    trigger = (_COPYRIGHT, re.compile(r"ICP|icp|\(c\)|\(C\)"), _SHORT_NOTICE, _FOOTER_LABEL_WORDS)
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
         text = "\n".join(lines)
@@ -175,9 +180,8 @@ def is_navigation(line: str) -> bool:
 
 
 # A site's name banner at the head of the page: "某某县新闻门户网站", "某某市人民政府网".
-_SITE_BANNER = re.compile(
-    r"^[^\s，。,:：]{2,16}(?:" + alternation(("门户网站", "官方网站", "网站", "门户", "官网", "新闻网", "信息网", "政府网", "人民政府网")) + r")$"
-)
+_SITE_BANNER_SUFFIX = alternation(("门户网站", "官方网站", "网站", "门户", "官网", "新闻网", "信息网", "政府网", "人民政府网"))
+_SITE_BANNER = re.compile(r"^[^\s，。,:：]{2,16}(?:" + _SITE_BANNER_SUFFIX + r")$")
 _HEAD_LINES = 5
 
 
@@ -194,6 +198,8 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 class NavigationRemover(LineOperator):
     name = "navigation_remover"
+    # Every line it drops has a navigation word or shape, a site-banner suffix or an ASCII letter.
+    trigger = (_NAVIGATION_WORDS, _NAVIGATION_SHAPE, re.compile(_SITE_BANNER_SUFFIX), _ASCII_LETTER)
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
         text = "\n".join(lines)

@@ -70,6 +70,7 @@ def annotated_length(text: str, start: int, word: str) -> int:
 class PinyinAnnotationRemover(CleaningOperator):
     name = "pinyin_annotation_remover"
     unit = "annotations"
+    trigger = re.compile("[(（]")
 
     def __call__(self, doc: Document) -> None:
         text = doc.text

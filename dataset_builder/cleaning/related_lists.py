@@ -48,6 +48,7 @@ def _is_list_item(line: str) -> bool:
 
 class RelatedListRemover(LineOperator):
     name = "related_list_remover"
+    trigger = (_HEADING_CANDIDATE, _ITEM_CANDIDATE)
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
         text = "\n".join(lines)

@@ -22,6 +22,7 @@ _MIN_TEASER_CHARS = 10
 class TeaserRemover(LineOperator):
     name = "teaser_remover"
     unit = "paragraphs"
+    trigger = _ELLIPSIS_LINE
 
     def apply(self, lines: list[str], doc: Document) -> list[str]:
         drop: set[int] = set()

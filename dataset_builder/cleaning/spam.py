@@ -72,6 +72,7 @@ def is_spam_line(line: str) -> bool:
 
 class SpamLineRemover(LineOperator):
     name = "spam_line_remover"
+    trigger = _CANDIDATE
 
     def __init__(self, max_spam_share: float = 0.5) -> None:
         self.max_spam_share = max_spam_share

@@ -1,0 +1,157 @@
+"""OpenCC's conversion as a per-character table, with OpenCC itself called only where a phrase could apply.
+
+OpenCC converts by longest match against its dictionaries: phrases first (憑藉 -> 凭借, not 凭藉), then single
+characters. Where a text contains no multi-character dictionary key, every match is a single character, so the
+result is what OpenCC makes of each character alone: `str.translate` with that table gives the same text more
+than ten times faster. Texts containing a key, a character the profile normalises first (the CJK compatibility
+ideographs) or an ideographic description sequence (which OpenCC leaves alone) go to OpenCC.
+
+The table is what OpenCC itself returns for each character alone, and the keys are read from the profile's own
+dictionaries with the `opencc_dict` tool shipped in the OpenCC wheel, so both follow the pinned OpenCC version.
+Only single-step profiles (t2s: one group of dictionaries) take the fast path: in a chain of steps a later step's
+phrase could form out of an earlier step's output. When the tool or the profile's files cannot be read, every text
+goes to OpenCC: slower, never different. `bench/conversion.py` proves the two agree on the whole benchmark corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+from functools import lru_cache
+
+import numpy as np
+import opencc
+
+from .text_units import converter
+
+# Every code point OpenCC's Chinese tables can map from: CJK radicals to the compatibility ideographs, and the
+# supplementary ideographic planes.
+_CANDIDATE_RANGES = ((0x2E80, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3134F))
+
+
+# Ideographic description sequences (⿰木養: a character described by its parts) are left as they are by OpenCC,
+# parts included: a text with one goes to OpenCC.
+_IDS = "\u2ff0-\u2fff\u31ef"
+
+
+class FastConverter:
+    """`convert(text)` equals `converter(profile).convert(text)`, and says how many characters it changed (position
+    by position) when the table did the work and keeps lengths."""
+
+    def __init__(self, profile: str, table: dict[int, str] | None, phrases: set[str], special: set[str]) -> None:
+        self.profile = profile
+        self.table = table
+        self.same_length = table is not None and all(len(v) == 1 for v in table.values())
+        self.codes: np.ndarray | None = None  # code point -> converted code point, when every value is one character
+        if table is not None and self.same_length:
+            self.codes = np.arange(0x110000, dtype=np.uint32)
+            for code, value in table.items():
+                self.codes[code] = ord(value)
+        # One scan finds what sends a text to OpenCC: a special character of the Basic Multilingual Plane, any
+        # character beyond it (checked against the set: Python's regex engine tests those against a class member by
+        # member, which is slow), or the first two characters of a phrase (then checked against the phrases).
+        self.special_astral = {c for c in special if ord(c) > 0xFFFF}
+        self.by_pair: dict[str, list[str]] = {}
+        for phrase in sorted(phrases, key=len, reverse=True):
+            self.by_pair.setdefault(phrase[:2], []).append(phrase)
+        as_class = lambda chars: "".join(re.escape(c) for c in sorted(chars))  # noqa: E731
+        alternatives = [
+            f"(?P<special>[{_IDS}{as_class(c for c in special if ord(c) <= 0xFFFF)}])",
+            "(?P<astral>[\U00010000-\U0010ffff])",
+        ]
+        if phrases:
+            alternatives.append(f"[{as_class({p[0] for p in phrases})}](?=[{as_class({p[1] for p in phrases})}])")
+        self.scan = re.compile("|".join(alternatives))
+
+    def needs_opencc(self, text: str) -> bool:
+        if self.table is None:
+            return True
+        for match in self.scan.finditer(text):
+            kind = match.lastgroup
+            if kind == "special":
+                return True
+            if kind == "astral":
+                if match.group() in self.special_astral:
+                    return True
+                continue
+            start = match.start()
+            for phrase in self.by_pair.get(text[start : start + 2], ()):
+                if text.startswith(phrase, start):
+                    return True
+        return False
+
+    def convert(self, text: str) -> tuple[str, int | None]:
+        """(converted text, changed characters or None when not counted here)."""
+        if self.needs_opencc(text):
+            return converter(self.profile).convert(text), None
+        assert self.table is not None
+        if self.codes is None:
+            return text.translate(self.table), None
+        # One pass over the code points: the converted ones, and how many differ.
+        before = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        after = self.codes[before]
+        changed = int(np.count_nonzero(after != before))
+        return (after.tobytes().decode("utf-32-le") if changed else text), changed
+
+
+@lru_cache(maxsize=None)
+def fast_converter(profile: str) -> FastConverter:
+    keys = _single_step_keys(profile)
+    if keys is None:
+        return FastConverter(profile, None, set(), set())
+    phrases, normalised = keys
+    table = _character_table(profile, {k for k in phrases if len(k) == 1} | normalised)
+    return FastConverter(profile, table, {k for k in phrases if len(k) > 1}, normalised)
+
+
+def _character_table(profile: str, extra: set[str]) -> dict[int, str]:
+    """What OpenCC makes of each character alone, for the characters it changes."""
+    ranged = {chr(c) for start, end in _CANDIDATE_RANGES for c in range(start, end + 1)}
+    chars = sorted(c for c in ranged | extra if c != "\n" and not 0xD800 <= ord(c) <= 0xDFFF)
+    converted = converter(profile).convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # pragma: no cover - OpenCC keeps lines
+        raise RuntimeError("OpenCC changed the number of lines while deriving its character table")
+    return {ord(c): v for c, v in zip(chars, converted) if v != c}
+
+
+def _single_step_keys(profile: str) -> tuple[set[str], set[str]] | None:
+    """(keys of the conversion step's dictionaries, keys of its normalisation dictionaries), or None when the
+    profile has several conversion steps or its dictionaries cannot be read."""
+    share = os.path.join(os.path.dirname(opencc.__file__), "clib", "share", "opencc")
+    tool = os.path.join(os.path.dirname(opencc.__file__), "clib", "bin", "opencc_dict")
+    try:
+        with open(os.path.join(share, f"{profile}.json"), encoding="utf-8") as handle:
+            config = json.load(handle)
+        chain = config.get("conversion_chain", [])
+        if len(chain) != 1:
+            return None
+        phrases = _dictionary_keys(tool, share, _dictionary_files(chain[0]["dict"]))
+        normalised = _dictionary_keys(tool, share, [f for step in config.get("normalization", []) for f in _dictionary_files(step["dict"])])
+    except (OSError, ValueError, KeyError, subprocess.SubprocessError):
+        return None
+    return phrases, normalised
+
+
+def _dictionary_files(spec: dict) -> list[str]:
+    if spec.get("type") == "group":
+        return [f for d in spec["dicts"] for f in _dictionary_files(d)]
+    if spec.get("type") != "ocd2":
+        raise ValueError(f"unsupported OpenCC dictionary type {spec.get('type')!r}")
+    return [spec["file"]]
+
+
+def _dictionary_keys(tool: str, share: str, files: list[str]) -> set[str]:
+    keys: set[str] = set()
+    with tempfile.TemporaryDirectory() as scratch:
+        for name in files:
+            out = os.path.join(scratch, "dict.txt")
+            subprocess.run(
+                [tool, "-i", os.path.join(share, name), "-o", out, "-f", "ocd2", "-t", "text"],
+                check=True, capture_output=True, timeout=60,
+            )
+            with open(out, encoding="utf-8") as handle:
+                keys.update(line.split("\t", 1)[0] for line in handle if "\t" in line)
+    return keys

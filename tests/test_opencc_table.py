@@ -1,0 +1,51 @@
+"""The per-character conversion table gives what OpenCC gives (bench/conversion.py checks the whole corpus)."""
+
+from __future__ import annotations
+
+from dataset_builder.cleaning.opencc_table import FastConverter, fast_converter
+from dataset_builder.cleaning.script_converter import differing_chars
+from dataset_builder.cleaning.text_units import converter
+
+
+def _agrees(fast: FastConverter, text: str) -> bool:
+    converted, changed = fast.convert(text)
+    expected = converter(fast.profile).convert(text)
+    return converted == expected and (changed is None or changed == differing_chars(text, expected))
+
+
+def test_every_character_of_the_table_converts_as_opencc_converts_it_alone():
+    fast = fast_converter("t2s")
+    assert fast.table is not None and len(fast.table) > 4000  # OpenCC's t2s tables changed thousands of characters
+    chars = [chr(c) for c in fast.table]
+    assert [fast.convert(c)[0] for c in chars] == converter("t2s").convert("\n".join(chars)).split("\n")
+
+
+def test_phrases_go_to_opencc_and_keep_their_phrase_conversion():
+    fast = fast_converter("t2s")
+    text = "他憑藉多年的經驗，深沈地說。"
+    assert fast.needs_opencc(text)
+    assert fast.convert(text)[0] == "他凭借多年的经验，深沉地说。"  # char by char would give 凭藉 and 深沈
+    assert _agrees(fast, text)
+
+
+def test_plain_traditional_text_is_converted_by_the_table_with_its_changes_counted():
+    fast = fast_converter("t2s")
+    text = "後來發現這裡的風景很美。\n陸游"
+    assert not fast.needs_opencc(text)
+    converted, changed = fast.convert(text)
+    assert converted == converter("t2s").convert(text) == "后来发现这里的风景很美。\n陆游"
+    assert changed == 8  # 後發現這裡風陸: 後來發現這裡風陸 differ
+
+
+def test_description_sequences_compatibility_ideographs_and_astral_text_agree_with_opencc():
+    fast = fast_converter("t2s")
+    for text in ("林⿰木養是生涯", "世道多巇⿱山虛，進趨", "\uf900有此理", "𠀾後來𪘀發現", "中文人口大山水"):
+        assert _agrees(fast, text), text
+    assert fast.needs_opencc("林⿰木養是生涯") and fast.needs_opencc("\uf900有此理")
+
+
+def test_profiles_of_several_steps_always_use_opencc():
+    fast = fast_converter("tw2s")  # variants first, then t2s: a phrase can form out of the first step's output
+    assert fast.table is None
+    text = "後來發現這裡的軟體"
+    assert fast.convert(text) == (converter("tw2s").convert(text), None)
