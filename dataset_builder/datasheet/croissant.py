@@ -88,7 +88,35 @@ def build_croissant(release_dir: Path, config: Config, answers: Answers, facts: 
     """The Croissant JSON-LD of the release, as mlcroissant writes it."""
     import mlcroissant as mlc  # imported lazily: slow to import, and only needed here
 
-    release_dir = Path(release_dir)
+    split_names = [s.name for s in facts.splits]
+    date = answers.about("date_published")
+    citation = answers.about("citation") or plain_citation(config, answers, facts)
+    creators = [
+        mlc.Organization(name=c["name"], url=c.get("url"), email=c.get("email"))
+        if "email" in c or "url" in c else mlc.Organization(name=c["name"])
+        for c in (answers.about("creators") or [])
+    ]
+    metadata = mlc.Metadata(
+        name=config.name,
+        description=config.description,
+        version=facts.version,
+        license=[config.license],
+        url=answers.about("url") or config.homepage,
+        creators=creators,
+        date_published=dt.datetime.strptime(date, "%Y-%m-%d") if date else None,
+        in_language=list(config.language),
+        keywords=list(config.task_categories) or None,
+        cite_as=citation,
+        conforms_to=[CROISSANT, CROISSANT_RAI],
+        distribution=_distribution(mlc, Path(release_dir), facts),
+        record_sets=[_splits_record_set(mlc, split_names), _default_record_set(mlc, split_names)],
+        **_rai(answers),
+    )
+    return metadata.to_json()
+
+
+def _distribution(mlc: Any, release_dir: Path, facts: ReleaseFacts) -> list[Any]:
+    """A FileObject per shard and the FileSet of them all."""
     distribution: list[Any] = []
     for split in facts.splits:
         for rel in split.files:
@@ -104,14 +132,20 @@ def build_croissant(release_dir: Path, config: Config, answers: Answers, facts: 
         id="parquet-files", name="parquet-files", encoding_formats=[PARQUET], includes=["data/*.parquet"],
         description="Every Parquet shard of every split.",
     ))
+    return distribution
 
-    split_names = [s.name for s in facts.splits]
-    splits = mlc.RecordSet(
+
+def _splits_record_set(mlc: Any, split_names: list[str]) -> Any:
+    return mlc.RecordSet(
         id="splits", name="splits", description="The splits of the dataset.",
         data_types=[mlc.DataType.SPLIT], key=["splits/name"],
         fields=[mlc.Field(id="splits/name", name="name", description="Split name.", data_types=[mlc.DataType.TEXT])],
         data=[{"splits/name": name} for name in split_names],
     )
+
+
+def _default_record_set(mlc: Any, split_names: list[str]) -> Any:
+    """The rows: a field per flat column of the row schema, and the split taken from the shard's file name."""
     fields = []
     for name, node in load_schema("document")["properties"].items():
         if name in NESTED:
@@ -132,36 +166,11 @@ def build_croissant(release_dir: Path, config: Config, answers: Answers, facts: 
             transforms=[mlc.Transform(regex=f"^(?:.*/)?({pattern})(?:-[0-9]+-of-[0-9]+\\.parquet)?$")],
         ),
     ))
-    default = mlc.RecordSet(
+    return mlc.RecordSet(
         id="default", name="default", key=["default/id"], fields=fields,
         description="One row per kept document (schema/document.schema.json of dataset-builder; the nested "
         "columns origin, edits and quality are in the Parquet files but not described here).",
     )
-
-    date = answers.about("date_published")
-    citation = answers.about("citation") or plain_citation(config, answers, facts)
-    creators = [
-        mlc.Organization(name=c["name"], url=c.get("url"), email=c.get("email"))
-        if "email" in c or "url" in c else mlc.Organization(name=c["name"])
-        for c in (answers.about("creators") or [])
-    ]
-    metadata = mlc.Metadata(
-        name=config.name,
-        description=config.description,
-        version=facts.version,
-        license=[config.license],
-        url=answers.about("url") or config.homepage,
-        creators=creators,
-        date_published=dt.datetime.strptime(date, "%Y-%m-%d") if date else None,
-        in_language=list(config.language),
-        keywords=list(config.task_categories) or None,
-        cite_as=citation,
-        conforms_to=[CROISSANT, CROISSANT_RAI],
-        distribution=distribution,
-        record_sets=[splits, default],
-        **_rai(answers),
-    )
-    return metadata.to_json()
 
 
 def dump_croissant(data: dict[str, Any]) -> str:

@@ -147,23 +147,30 @@ def split_names(release: Release, manifest: dict[str, Any]) -> list[str]:
     return [s for s in SPLITS] + sorted(found - set(SPLITS))
 
 
+# The columns of kept rows the figures are computed from.
+FACT_COLUMNS = ["id", "num_chars", "published_at", "source", "script", "language", "flags", "edits", "title",
+                "authors", "keywords", "url"]
+
+
+def _kept_rows(release: Release, manifest: dict[str, Any]) -> tuple[list[SplitFacts], list[dict[str, Any]]]:
+    """Each split's figures, and the kept rows (FACT_COLUMNS only) of every split in turn."""
+    splits: list[SplitFacts] = []
+    kept: list[dict[str, Any]] = []
+    for split in split_names(release, manifest):
+        files = release.split_files(split)
+        rows = list(release.rows(files, FACT_COLUMNS))
+        kept += rows
+        splits.append(SplitFacts(split, len(rows), sum(r["num_chars"] for r in rows), tuple(files)))
+    return splits, kept
+
+
 def compute_facts(release_dir: Path) -> ReleaseFacts:
     """Every figure the datasheet and card print, from the release folder's Parquet files and manifest."""
     release_dir = Path(release_dir)
     release = Release(release_dir)
     manifest = read_manifest(release)
     warnings: list[str] = []
-
-    columns = ["id", "num_chars", "published_at", "source", "script", "language", "flags", "edits",
-               "title", "authors", "keywords", "url"]
-    splits: list[SplitFacts] = []
-    kept: list[dict[str, Any]] = []
-    for split in split_names(release, manifest):
-        files = release.split_files(split)
-        rows = list(release.rows(files, columns))
-        kept += rows
-        splits.append(SplitFacts(split, len(rows), sum(r["num_chars"] for r in rows), tuple(files)))
-
+    splits, kept = _kept_rows(release, manifest)
     lengths = sorted(r["num_chars"] for r in kept)
     years = Counter((r["published_at"] or "")[:4] or None for r in kept)
     dates = sorted(r["published_at"] for r in kept if r["published_at"])

@@ -21,10 +21,9 @@ generated from the schema, so a change to `schema/document.schema.json` flows th
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -32,6 +31,7 @@ import pyarrow.compute as pc
 from jsonschema import Draft202012Validator, ValidationError
 
 from ..schema import schema_error_key
+from .regex_re2 import python_regex_to_re2
 
 # Keywords that never make a row invalid for Draft202012Validator (annotations; `format` is an annotation unless
 # a format checker is passed, and none is).
@@ -50,140 +50,6 @@ OK, MAYBE, BAD = 0, 1, 2
 
 class UnsupportedSchema(ValueError):
     """The schema uses something the compiled checker does not implement (and fallback was refused)."""
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Python `re` -> RE2, exactly or not at all.
-# ---------------------------------------------------------------------------------------------------------------
-
-def _ranges(pred: Callable[[str], bool]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    start = None
-    for cp in range(sys.maxunicode + 1):
-        ok = 0xD800 <= cp <= 0xDFFF or pred(chr(cp))  # surrogates never occur in UTF-8 Arrow strings
-        if ok and start is None:
-            start = cp
-        elif not ok and start is not None:
-            out.append((start, cp - 1))
-            start = None
-    if start is not None:
-        out.append((start, sys.maxunicode))
-    # drop the surrogate-only runs we glued in, split around them
-    cleaned: list[tuple[int, int]] = []
-    for a, b in out:
-        for lo, hi in ((a, min(b, 0xD7FF)), (max(a, 0xE000), b)):
-            if lo <= hi and not (0xD800 <= lo <= 0xDFFF):
-                cleaned.append((lo, hi))
-    return cleaned
-
-
-@lru_cache(maxsize=None)
-def _class_body(letter: str) -> str:
-    """The RE2 class body matching exactly what Python's `re` matches with \\s, \\d or \\w in a str pattern."""
-    pred = {"s": str.isspace, "d": str.isdecimal, "w": lambda c: c.isalnum() or c == "_"}[letter]
-    parts = []
-    for lo, hi in _ranges(pred):
-        parts.append(f"\\x{{{lo:X}}}" if lo == hi else f"\\x{{{lo:X}}}-\\x{{{hi:X}}}")
-    return "".join(parts)
-
-
-def python_regex_to_re2(pattern: str) -> str | None:
-    """Translate a Python `re` pattern to an RE2 pattern with the same `re.search` verdict on every string, or
-    None when it uses a construct whose meaning differs or that RE2 lacks (lookaround, backreferences, inline
-    flags, word boundaries, ...). Python's \\s, \\d, \\w are Unicode-wide and `$` also matches before a final
-    newline; RE2's are ASCII and `$` is end of text, so those are rewritten."""
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    in_class = False
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            if i + 1 >= n:
-                return None
-            e = pattern[i + 1]
-            i += 2
-            if e in "sdw":
-                body = _class_body(e)
-                out.append(body if in_class else f"[{body}]")
-            elif e in "SDW":
-                if in_class:
-                    return None
-                out.append(f"[^{_class_body(e.lower())}]")
-            elif e == "Z" and not in_class:
-                out.append(r"\z")
-            elif e == "A" and not in_class:
-                out.append(r"\A")
-            elif e in "tnrfv":
-                out.append("\\" + e)
-            elif e == "x":
-                h = pattern[i:i + 2]
-                if len(h) != 2 or not all(ch in "0123456789abcdefABCDEF" for ch in h):
-                    return None
-                out.append(f"\\x{{{h}}}")
-                i += 2
-            elif e in "uU":
-                k = 4 if e == "u" else 8
-                h = pattern[i:i + k]
-                if len(h) != k or not all(ch in "0123456789abcdefABCDEF" for ch in h):
-                    return None
-                out.append(f"\\x{{{int(h, 16):X}}}")
-                i += k
-            elif e.isascii() and e.isalnum():
-                return None  # \b \B \N{...} \1 \0 \a and unknown letters: not translated
-            else:
-                out.append("\\" + e)  # escaped punctuation means the literal character in both
-            continue
-        if in_class:
-            if c == "[":
-                return None  # nested sets / POSIX classes differ
-            if c == "]":
-                in_class = False
-            out.append(c)
-            i += 1
-            continue
-        if c == "[":
-            in_class = True
-            out.append(c)
-            i += 1
-            if i < n and pattern[i] == "^":
-                out.append("^")
-                i += 1
-            if i < n and pattern[i] == "]":  # a leading ] is a literal in Python
-                out.append("\\]")
-                i += 1
-            continue
-        if c == "$":
-            out.append(r"(?:\n?\z)")
-        elif c == "(":
-            if pattern.startswith("(?", i):
-                if pattern.startswith("(?:", i):
-                    out.append("(?:")
-                    i += 3
-                    continue
-                return None  # lookaround, named groups/backrefs, inline flags, comments
-            out.append(c)
-        elif c == "{":
-            m = re.match(r"\{(\d+)(,(\d*))?\}", pattern[i:])
-            if m is None:
-                return None  # Python and RE2 disagree on which braces are literal
-            lo, hi = int(m.group(1)), m.group(3)
-            if lo > 1000 or (hi and int(hi) > 1000):
-                return None  # RE2's repeat limit
-            out.append(m.group(0))
-            i += len(m.group(0))
-            continue
-        else:
-            out.append(c)
-        i += 1
-    if in_class:
-        return None
-    translated = "".join(out)
-    try:
-        re.compile(pattern)
-        pc.match_substring_regex(pa.array([], pa.string()), translated)
-    except Exception:
-        return None
-    return translated
 
 
 # ---------------------------------------------------------------------------------------------------------------
