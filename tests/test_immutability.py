@@ -48,7 +48,7 @@ def test_datasheet_command_changes_a_released_version_only_with_force(seed_proje
     assert forced.returncode == 0, forced.stderr
     after = _tree(release)
     assert after != before and "Changed." in after["DATASHEET.md"].decode("utf-8")
-    assert {k for k in after if after[k] != before.get(k)} <= {"DATASHEET.md", "README.md", "manifest.json",
+    assert {k for k in after if after[k] != before.get(k)} <= {"DATASHEET.md", "README.md", "manifest.json", "build/datasheet.yaml",
                                                                "croissant.json"}
     # the shards are untouched (the copy hard-linked them; the documents were replaced by rename)
     assert all(after[k] == before[k] for k in before if k.endswith(".parquet"))

@@ -164,11 +164,33 @@ def document_release(release_dir: Path, config: Config, answers_path: Path | Non
     README.md), then rewrite manifest.json's file list. Returns the warnings (raised under `strict`)."""
     answers_path = Path(answers_path) if answers_path is not None else default_answers_path(config)
     warnings = write_documents(release_dir, config, answers_path, strict=strict, refresh_manifest=False)
+    keep_answers(release_dir, answers_path)
     if (Path(release_dir) / README).is_file():
         write_card_body(release_dir, config, answers_path)
     if (Path(release_dir) / MANIFEST).is_file():
         refresh_manifest_files(release_dir)
     return warnings
+
+
+# What a release was built from, inside it (listed in the manifest like every file): the config's exact bytes
+# (written by the build) and the datasheet answers the documents were rendered from, so a Hub user sees the
+# thresholds and answers used.
+BUILD_CONFIG = "build/dataset.toml"
+BUILD_ANSWERS = "build/datasheet.yaml"
+
+
+def keep_answers(release_dir: Path, answers_path: Path) -> None:
+    """Copy the answers' bytes to build/datasheet.yaml; without an answers file there is no copy."""
+    target = Path(release_dir) / BUILD_ANSWERS
+    if Path(answers_path).is_file():
+        target.parent.mkdir(exist_ok=True)
+        data = Path(answers_path).read_bytes()
+        if not (target.is_file() and target.read_bytes() == data):
+            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+    elif target.is_file():
+        target.unlink()
 
 
 # The first line of the root DATASHEET.md the tool writes (an HTML comment, invisible where Markdown is shown): how

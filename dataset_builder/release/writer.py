@@ -3,6 +3,7 @@ datasheet and manifest. The caller writes into a temporary folder and renames it
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from ..config import Config
 from ..pipeline import PipelineResult
 from ..schema import document_arrow_schema, side_table_schema
 from ..datasheet import document_release
+from ..datasheet.documents import BUILD_CONFIG
+from ..errors import ConfigError
 from .card import render_card
 from .manifest import build_manifest, previous_release_entry, write_manifest
 from ..hashing import file_sha256
@@ -26,6 +29,15 @@ def _write_text(release_dir: Path, name: str, text: str) -> WrittenFile:
     path.write_text(text, encoding="utf-8")
     sha256, size = file_sha256(path)
     return WrittenFile(name, sha256, size, None)
+
+
+def keep_config(config: Config, release_dir: Path) -> None:
+    """The config's exact bytes into build/dataset.toml (the manifest records their hash)."""
+    data = config.path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != config.sha256:
+        raise ConfigError(f"{config.path}: changed while the release was being built; build again")
+    (release_dir / BUILD_CONFIG).parent.mkdir(exist_ok=True)
+    (release_dir / BUILD_CONFIG).write_bytes(data)
 
 
 def write_release(config: Config, result: PipelineResult, release_dir: Path) -> tuple[dict[str, Any], list[str]]:
@@ -58,6 +70,7 @@ def write_release(config: Config, result: PipelineResult, release_dir: Path) -> 
     # The documents are computed from the files just written (so `dataset-builder datasheet` can regenerate
     # them for an existing release): manifest and card YAML first, then DATASHEET.md, plots, croissant.json and
     # the card body, after which the manifest's file list is refreshed to include them.
+    keep_config(config, release_dir)
     manifest = build_manifest(config, result, written)
     manifest.update(previous_release_entry(config, release_dir, manifest))
     write_manifest(release_dir, manifest)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..release.reader import Release
+from .checks.build_inputs import build_input_problems
 from .checks.card import card_problems
 from .checks.croissant import croissant_problems
 from .checks.datasheet import datasheet_problems
@@ -40,6 +41,7 @@ CHECKS: dict[str, Callable[[ReleaseView], Iterable[Problem]]] = {
     "markup": markup_problems,
     "datasheet": datasheet_problems,
     "croissant": croissant_problems,
+    "build": build_input_problems,
     "loads": loading_problems,
 }
 
