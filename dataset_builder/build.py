@@ -1,8 +1,11 @@
-"""Build a release: config -> pipeline -> release folder, written atomically and never overwritten by accident.
+"""Build a release: config -> shard plan -> phases on an engine -> release folder, written atomically and never
+overwritten by accident.
 
 The release is written into a hidden temporary folder beside its final place and renamed into place only when
-complete, so an interrupted or failed build leaves nothing half-written. A released version is immutable:
-rebuilding it is fine when the bytes come out identical, an error when they differ (unless `force`).
+complete, so an interrupted or failed build leaves nothing half-written. The phases' work is kept in a work
+folder beside it (see work.py) until the build finishes, so `resume` continues a build that was interrupted
+(Ctrl-C, a killed process); a build that fails removes it. A released version is immutable: rebuilding it is fine
+when the bytes come out identical, an error when they differ (unless `force`).
 """
 
 from __future__ import annotations
@@ -10,22 +13,26 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .config import Config, load_config
 from .datasheet import root_datasheet
 from .datasheet.documents import refuse_foreign_root_datasheet
 from .errors import NothingKeptError, OutputError, ReleaseDiffersError, ReleaseExistsError
-from .pipeline import PipelineResult, run_pipeline
+from . import phases
+from .engines import engine_for
+from .phases import PhasesResult, Progress, run_phases
 from .release.publish import (
     check_publishable, clean_leftovers, commit_file, release_lock, replace_release, stage_file, temporary_release,
 )
 from .release.writer import write_release
+from .shards import DOCUMENTS_PER_SHARD, plan_shards
 from .split_assign import SPLITS
+from .work import WorkFolder
 
 
 @dataclass
@@ -34,7 +41,7 @@ class BuildResult:
     release_dir: Path
     status: str  # written | replaced | unchanged | checked
     manifest: dict[str, Any]
-    pipeline: PipelineResult
+    pipeline: PhasesResult
     warnings: list[str] = field(default_factory=list)
 
 
@@ -62,31 +69,59 @@ def is_latest(config: Config) -> bool:
     return all(_version_key(config.version) >= _version_key(v) for v in released)
 
 
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def work_folder_path(config: Config) -> Path:
+    return config.release_dir.parent / f".{config.release_dir.name}.work"
+
+
 def build_release(
     config_path: str | Path = "dataset.toml",
     *,
     force: bool = False,
     check: bool = False,
+    workers: int = 1,
+    resume: bool = False,
+    documents_per_shard: int = DOCUMENTS_PER_SHARD,
+    progress: Progress | None = None,
     on_document: Callable[[], None] | None = None,
 ) -> BuildResult:
+    """Build the config's release with `workers` processes, from an interrupted build's work with `resume`.
+    `on_document` is called after each document read (in this process: it implies one worker)."""
     config = load_config(config_path)  # a bad config fails here, before any work
-    result = run_pipeline(config, on_document)
-    kept = sum(len(docs) for docs in result.kept.values())
-    if not kept:
-        raise NothingKeptError(nothing_kept(result))
-    warnings = [
-        f"split '{split}' is empty (ratio {config.split.ratios()[split]:g} of {kept} kept documents): it is left out "
-        "of the card so the other splits still load (datasets cannot load a split with no rows)"
-        for split in SPLITS
-        if not result.kept[split]
-    ]
+    plan = plan_shards(config, documents_per_shard)  # and unreadable inputs here
     final = config.release_dir
     created = [p for p in [final.parent, *final.parent.parents] if not p.exists()]
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
         with release_lock(final):
-            warnings += clean_leftovers(final)
-            manifest, status, more = _publish(config, result, final, force=force, check=check)
+            warnings = clean_leftovers(final)
+            key = {"config_sha256": config.sha256, "inputs": plan.key, "dataset_builder": __version__}
+            work = WorkFolder.open(work_folder_path(config), key, resume)
+            try:
+                phases.on_document = on_document
+                with engine_for(1 if on_document else workers) as engine:
+                    result = run_phases(config, plan, engine, work, progress)
+                phases.on_document = None
+                if not result.tally.kept:
+                    raise NothingKeptError(nothing_kept(result))
+                warnings += empty_split_warnings(config, result)
+                if progress:
+                    progress("write the release", 0, 1, 0, 0, 0, 0)
+                try:
+                    manifest, status, more = _publish(config, result, final, force=force, check=check)
+                except BaseException:
+                    # Interrupted while the release is written: nothing is left (no temporary of any kind); the
+                    # interruptible, resumable part is the phases.
+                    work.remove()
+                    raise
+            except Exception:
+                phases.on_document = None
+                work.remove()  # a failure leaves nothing behind; an interruption keeps the work for --resume
+                raise
+            work.remove()
     except OSError as exc:  # disk full, read-only output, permissions: the user's to fix, named by path
         where = exc.filename or final
         raise OutputError(f"{where}: cannot write the release: {exc.strerror or exc}; nothing was published") from None
@@ -97,19 +132,29 @@ def build_release(
     return BuildResult(config, final, status, manifest, result, warnings + more)
 
 
-def nothing_kept(result: PipelineResult) -> str:
+def empty_split_warnings(config: Config, result: PhasesResult) -> list[str]:
+    kept = result.tally.kept
+    return [
+        f"split '{split}' is empty (ratio {config.split.ratios()[split]:g} of {kept} kept documents): it is left out "
+        "of the card so the other splits still load (datasets cannot load a split with no rows)"
+        for split in SPLITS
+        if not result.tally.kept_per_split.get(split)
+    ]
+
+
+def nothing_kept(result: PhasesResult) -> str:
     """Why a build kept no document, naming the inputs and the reasons documents were removed."""
-    inputs = ", ".join(f"{f.path} ({f.documents})" for f in result.inputs) or "no file matched the inputs"
-    reasons = Counter(f"{d.rejection.reason} ({d.rejection.stage})" for d in result.rejected)
-    why = [f"{n} rejected: {reason}" for reason, n in sorted(reasons.items())]
-    if result.duplicates:
-        why.append(f"{len(result.duplicates)} exact duplicates")
-    return (f"no document was kept, so there is no release to write: {len(result.documents)} documents read "
+    tally = result.tally
+    inputs = ", ".join(f"{f.path} ({tally.read_per_file.get(f.path, 0)})" for f in result.inputs) or "no file matched the inputs"
+    why = [f"{n} rejected: {reason} ({stage})" for (stage, reason), n in sorted(tally.rejected_by_reason.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+    if tally.duplicates:
+        why.append(f"{tally.duplicates} exact duplicates")
+    return (f"no document was kept, so there is no release to write: {tally.read} documents read "
             f"(inputs: {inputs})" + (f"; {', '.join(why)}" if why else "")
             + ". Check the inputs' paths and globs and the [filter] thresholds")
 
 
-def _publish(config: Config, result: PipelineResult, final: Path, *, force: bool, check: bool):
+def _publish(config: Config, result: PhasesResult, final: Path, *, force: bool, check: bool):
     temporary = temporary_release(final)
     shell = temporary.parent.parent
     shutil.rmtree(shell, ignore_errors=True)

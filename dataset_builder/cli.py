@@ -13,7 +13,7 @@ import sys
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # publish
 from rich.table import Table
 
 from . import __version__
@@ -49,7 +49,7 @@ def reports_errors(command):
                 err.print(f"[bold red]error:[/] {escape(line)}", highlight=False, markup=True, soft_wrap=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            err.print("[bold red]interrupted[/]: nothing was written")
+            err.print("[bold red]interrupted[/]: no release was written (`build --resume` continues a build)")
             sys.exit(130)
         except Exception as exc:  # noqa: BLE001 - last line of defence; a bug, not bad input
             if os.environ.get("DATASET_BUILDER_DEBUG"):
@@ -74,17 +74,35 @@ def main() -> None:
               help="Rebuild in a temporary folder and fail if a single byte differs from the existing release.")
 @click.option("--bump", type=click.Choice(["major", "minor", "patch"]), default=None,
               help="Build the next version after the latest release (that part bumped) and write it into the config.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes [default: the machine's cores]. The release is the same for any number.")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted build of the same config and inputs from its completed shards.")
+@click.option("--shard-size", type=click.IntRange(min=1), default=None, hidden=True,
+              help="Documents per input shard (lines, rows or files). The release is the same for any size.")
 @reports_errors
-def build(config_path: str, force: bool, check: bool, bump: str | None) -> None:
+def build(config_path: str, force: bool, check: bool, bump: str | None, workers: int | None, resume: bool,
+          shard_size: int | None) -> None:
     """Build the release dist/<name>/<version>/ from the config."""
-    from .build import build_release
+    from .build import build_release, default_workers
+    from .progress import BarProgress, LogProgress, rich_columns
     from .release.versions import build_next
+    from .shards import DOCUMENTS_PER_SHARD
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} documents"),
-                  TimeElapsedColumn(), console=err, transient=True) as progress:
-        task = progress.add_task("reading and cleaning", total=None)
-        options = dict(force=force, check=check, on_document=lambda: progress.advance(task))
-        result = build_next(config_path, bump, **options) if bump else build_release(config_path, **options)
+    options = dict(force=force, check=check, workers=workers or default_workers(), resume=resume,
+                   documents_per_shard=shard_size or DOCUMENTS_PER_SHARD)
+
+    def run(progress):
+        return build_next(config_path, bump, progress=progress, **options) if bump else \
+            build_release(config_path, progress=progress, **options)
+
+    if err.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(*rich_columns(), console=err, transient=True) as bar:
+            result = run(BarProgress(bar))
+    else:
+        result = run(LogProgress(sys.stderr))
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     print_summary(result)

@@ -73,7 +73,8 @@ class Document:
     duplicate_of: str | None = None
     duplicate_kind: str | None = None  # exact | near, for a document with duplicate_of
     duplicate_similarity: float | None = None  # estimated Jaccard similarity to duplicate_of (1.0 when exact)
-    cluster_id: str | None = None  # near-duplicate cluster: the survivor's id (the document's own when alone)
+    # The key the split is drawn from (the near-duplicate cluster: the survivor's id). None: the document's id.
+    cluster_id: str | None = None
     cluster_size: int = 1
     split: str | None = None
 

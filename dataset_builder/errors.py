@@ -36,3 +36,7 @@ class ReleaseLockedError(DatasetBuilderError):
 
 class NothingKeptError(DatasetBuilderError):
     """No input document was kept: a release with no rows cannot be loaded."""
+
+
+class WorkFolderError(DatasetBuilderError):
+    """`build --resume` found the work of another build (other config or inputs): never reused."""

@@ -39,3 +39,10 @@ class GlobalStep(Generic[State, Decision]):
 
     def apply(self, doc: Document, decision: Decision) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def run_together(self, docs: Sequence[Document]) -> None:
+        """Observe, decide and apply over documents held in memory (one shard holding everything)."""
+        active = [d for d in docs if d.rejection is None and d.duplicate_of is None]
+        decision = self.decide(self.observe(active))
+        for doc in active:
+            self.apply(doc, decision)

@@ -1,9 +1,20 @@
 """The whole pipeline in one place: read -> clean -> extract metadata -> quality filter -> exact dedup -> split,
-then the release writer. Each stage is its own module; this file only lists them in order."""
+then the release sinks. Each stage is its own module; this file lists them in order and cuts the list into
+phases at the stages that need a global step.
+
+    phase 0   read shard, clean each document          | observe: cross-document lines
+    phase 1   apply: cross-document lines, finish clean;
+              extract metadata, quality filter         | observe: exact duplicates
+    phase 2   apply: exact duplicates; split           -> sinks (runs sorted by id), tallies
+
+A phase runs shard by shard (on any engine, see engines/); between phases a shard's documents are kept in the
+work folder, and each global step's partial states are merged and decided once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .cleaning import CleanStage
@@ -12,7 +23,8 @@ from .dedup_exact import ExactDeduplicator
 from .document import Document
 from .extract_metadata import MetadataExtractor
 from .quality_filter import QualityFilter
-from .readers import ReadLog, read_input, unique_ids
+from .readers import unique_ids
+from .shards import InputFile, plan_shards, read_shard
 from .split_assign import SPLITS, SplitAssigner
 from .stage import Stage
 
@@ -35,13 +47,42 @@ def build_stages(config: Config) -> list[Stage]:
     ]
 
 
-@dataclass
-class InputFile:
-    path: str
-    sha256: str
-    bytes: int
-    documents: int = 0
+@dataclass(frozen=True)
+class Phase:
+    """Stages `first`..`last` (indices into the stage list) over one shard. It starts by completing stage
+    `first - 1` when that one ended the previous phase with a global step, and ends with the global step of
+    stage `last` (`observes`) or, in the last phase, in the sinks."""
 
+    index: int
+    first: int
+    last: int
+    completes: int | None  # the stage whose global decision this phase applies first
+    observes: int | None  # the stage whose global step observes this phase's output; None: the final phase
+    name: str = ""
+
+
+def plan_phases(stages: list[Stage]) -> list[Phase]:
+    phases: list[Phase] = []
+    first, completes = 0, None
+    for i, stage in enumerate(stages):
+        if stage.global_step is not None:
+            names = [s.name for s in stages[first:i + 1]]
+            phases.append(Phase(len(phases), first, i, completes, i, " + ".join(names)))
+            first, completes = i + 1, i
+    names = [s.name for s in stages[first:]] + ["write"]
+    phases.append(Phase(len(phases), first, len(stages) - 1, completes, None, " + ".join(names)))
+    return phases
+
+
+def run_phase_on(docs: list[Document], stages: list[Stage], phase: Phase, decision=None) -> None:
+    """One phase's per-document work on one shard's documents, in place."""
+    if phase.completes is not None:
+        stages[phase.completes].complete_batch(docs, decision)
+    for stage in stages[phase.first:phase.last + 1]:
+        stage.process_batch(docs)
+
+
+# In-memory pipeline: every document held at once. For tests and small inputs; builds use the engine.
 
 @dataclass
 class PipelineResult:
@@ -66,32 +107,26 @@ class PipelineResult:
         return [d for d in self.documents if d.rejection is None and d.duplicate_of is not None]
 
 
-def read_all(config: Config, log: ReadLog | None = None) -> Iterator[Document]:
-    """Every input document, in config order; an id seen twice is an input error naming both places."""
-    return unique_ids(doc for spec in config.inputs for doc in read_input(config.root, spec, log))
+def read_all(config: Config) -> Iterator[Document]:
+    """Every input document, in config order, read shard by shard as a build reads them; an id seen twice is an
+    input error naming both places."""
+    plan = plan_shards(config)
+    return unique_ids(doc for shard in plan.shards for doc in read_shard(config, shard))
 
 
-def input_files(log: ReadLog, documents: Iterable[Document]) -> list[InputFile]:
-    """Each file the build read (data files and metadata sidecars), with the hash and size of the bytes that
-    were read and its document count."""
-    counts: dict[str, int] = {}
-    for doc in documents:
-        counts[doc.origin.file] = counts.get(doc.origin.file, 0) + 1
-    return [InputFile(path, sha256, size, counts.get(path, 0)) for path, (sha256, size) in sorted(log.files.items())]
-
-
-def run_pipeline(config: Config, on_document: Callable[[], None] | None = None) -> PipelineResult:
+def run_pipeline(config: Config) -> PipelineResult:
+    """Every stage over every document, in memory."""
     stages = build_stages(config)
-
-    def counted(docs: Iterator[Document]) -> Iterator[Document]:
-        for doc in docs:
-            if on_document is not None:
-                on_document()
-            yield doc
-
-    log = ReadLog()
-    stream: Iterable[Document] = counted(read_all(config, log))
+    stream: Iterable[Document] = read_all(config)
     for stage in stages:
         stream = stage.run(stream)
     documents = list(stream)
-    return PipelineResult(documents, stages, input_files(log, documents))
+    return PipelineResult(documents, stages, list(plan_shards(config).files))
+
+
+def merged_stats(per_shard: Iterable[dict[str, Counter]]) -> dict[str, Counter]:
+    total: dict[str, Counter] = {}
+    for stats in per_shard:
+        for name, counter in stats.items():
+            total.setdefault(name, Counter()).update(counter)
+    return total

@@ -1,7 +1,7 @@
 """Deterministic split assignment from a hash of the document's key.
 
-The key is the document's id (and will be its near-duplicate cluster id, so a cluster never straddles train
-and test). Each key maps to a point in [0, 1) by SHA-256; the split is the ratio band the point falls in. A
+The key is the document's cluster key: `doc.cluster_id` when a deduplication step set it (near-duplicates share
+one, so a cluster never straddles train and test), else its id. Each key maps to a point in [0, 1) by SHA-256; the split is the ratio band the point falls in. A
 document therefore keeps its split when other documents are added or removed.
 """
 
@@ -40,5 +40,5 @@ class SplitAssigner(Stage):
         self.config = config
 
     def process(self, doc: Document) -> None:
-        doc.split = assign_split(doc.id, self.config)
+        doc.split = assign_split(doc.cluster_id or doc.id, self.config)
         self.stats[f"split:{doc.split}"] += 1

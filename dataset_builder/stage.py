@@ -1,38 +1,80 @@
 """The base class of every pipeline stage.
 
-A stage takes a stream of documents and yields it back, changed. It never drops a document: a document it
-removes is marked (`doc.reject(...)` or `doc.duplicate_of = ...`) and passed on, so the pipeline can route it to
-the rejected or duplicates set. Later stages skip marked documents. The base class counts what each stage saw,
-kept and removed (by reason), so every build can say where each document went.
+A stage takes documents and gives them back, changed. It never drops a document: a document it removes is marked
+(`doc.reject(...)` or `doc.duplicate_of = ...`) and passed on, so the pipeline can route it to the rejected or
+duplicates set. Later stages skip marked documents. The base class owns that loop and counts what each stage saw,
+kept and removed (by reason), so every build can say where each document went; subclasses only answer
+`process(doc)`.
+
+A stage whose decision needs every document (cross-document boilerplate, deduplication) also has a
+`global_step` (see global_step.py): the engine runs `process` on each shard, the step's `observe`, then, once
+every shard is observed, `decide`, and in the next phase `apply` and the stage's `finish` on each shard.
+`run` does all of this in memory, for callers that hold few documents (tests, `dataset-builder clean`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from .document import Document
+from .global_step import GlobalStep
+
+
+def is_active(doc: Document) -> bool:
+    return doc.rejection is None and doc.duplicate_of is None
 
 
 class Stage:
-    """One step of the pipeline. Subclasses implement `process` (one document at a time) or override `run`
-    (stages that must see every document, such as deduplication)."""
+    """One step of the pipeline. Subclasses implement `process` (one document at a time), and `finish` when
+    they have a global step."""
 
     name: str = "stage"
+    global_step: GlobalStep | None = None
 
     def __init__(self) -> None:
         self.stats: Counter[str] = Counter()
 
-    def process(self, doc: Document) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def process(self, doc: Document) -> None:
+        """The per-document work, before the global step (if any) observes the document."""
 
-    def run(self, docs: Iterable[Document]) -> Iterator[Document]:
+    def finish(self, doc: Document) -> None:
+        """The per-document work after the global step's decision was applied."""
+
+    def process_batch(self, docs: Sequence[Document]) -> None:
+        """Process the active documents of a batch; without a global step the stage is then complete for them."""
         for doc in docs:
-            if doc.rejection is None and doc.duplicate_of is None:
+            if is_active(doc):
                 self.stats["in"] += 1
                 self.process(doc)
+                if self.global_step is None:
+                    self.finish(doc)
+                    self.count_outcome(doc)
+
+    def complete_batch(self, docs: Sequence[Document], decision: Any) -> None:
+        """After `process_batch` and the global decision: apply it, finish and count, for the documents that
+        entered this stage (the active ones, and those this stage's `process` removed)."""
+        for doc in docs:
+            if is_active(doc):
+                self.global_step.apply(doc, decision)
+                self.finish(doc)
                 self.count_outcome(doc)
-            yield doc
+            elif doc.rejection is not None and doc.rejection.stage == self.name:
+                self.count_outcome(doc)
+
+    def run(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """The stage over an in-memory stream: per batch of one without a global step, else over all at once."""
+        if self.global_step is None:
+            for doc in docs:
+                self.process_batch((doc,))
+                yield doc
+            return
+        every = list(docs)
+        self.process_batch(every)
+        step = self.global_step
+        self.complete_batch(every, step.decide(step.observe([d for d in every if is_active(d)])))
+        yield from every
 
     def count_outcome(self, doc: Document) -> None:
         if doc.rejection is not None:

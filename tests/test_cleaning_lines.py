@@ -202,7 +202,7 @@ def _site_doc(i: int, body: str, source: str = "某某日报") -> Document:
 def test_line_recurring_across_a_sources_documents_is_boilerplate():
     docs = [_site_doc(i, f"{P1}第{i}条。") for i in range(6)]
     docs.append(Document(id="other", text=f"{P2}\n本网站由某某传媒集团主办并负责运营维护", origin=Origin("y.jsonl", line=1)))
-    CrossDocumentBoilerplateRemover(min_docs=5, min_fraction=0.2).apply(docs)
+    CrossDocumentBoilerplateRemover(min_docs=5, min_fraction=0.2).run_together(docs)
     for i, doc in enumerate(docs[:6]):
         assert doc.text == f"{P1}第{i}条。\n第{i}期"
         assert {e.operator: e.count for e in doc.edits} == {"cross_document_boilerplate_remover": 1}
@@ -211,7 +211,7 @@ def test_line_recurring_across_a_sources_documents_is_boilerplate():
 
 def test_lines_shared_by_few_documents_are_kept():
     docs = [_site_doc(i, P1 + str(i)) for i in range(4)]
-    CrossDocumentBoilerplateRemover(min_docs=5, min_fraction=0.2).apply(docs)
+    CrossDocumentBoilerplateRemover(min_docs=5, min_fraction=0.2).run_together(docs)
     assert all("本网站由" in doc.text for doc in docs)
 
 

@@ -8,8 +8,6 @@ rejected by the spam operator (`spam`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 from ..config import CleanConfig
 from ..document import Document
 from ..stage import Stage
@@ -55,9 +53,11 @@ class CleanStage(Stage):
         super().__init__()
         self.operators = build_operators(config)
         self._operators = [(op, isinstance(op, LineOperator), op.triggers()) for op in self.operators]
-        self.cross_document = CrossDocumentBoilerplateRemover(
-            config.cross_document_min_docs if config.remove_boilerplate else 0, config.cross_document_min_fraction
-        )
+        # Cross-document evidence needs every document of a source: a global step after each is cleaned alone.
+        if config.remove_boilerplate and config.cross_document_min_docs > 0:
+            self.global_step = CrossDocumentBoilerplateRemover(
+                config.cross_document_min_docs, config.cross_document_min_fraction
+            )
 
     def process(self, doc: Document) -> None:
         """Clean one document alone (every operator but the cross-document one). The text is split into lines once,
@@ -91,30 +91,6 @@ class CleanStage(Stage):
             doc.text = "\n".join(lines) if text is None else text
 
     def finish(self, doc: Document) -> None:
+        """After the cross-document lines are gone: a document left empty is rejected."""
         if doc.rejection is None and not doc.text:
             doc.reject(self.name, "empty_after_cleaning")
-
-    def run(self, docs: Iterable[Document]) -> Iterator[Document]:
-        if self.cross_document.min_docs <= 0:
-            for doc in docs:
-                if doc.rejection is None and doc.duplicate_of is None:
-                    self.stats["in"] += 1
-                    self.process(doc)
-                    self.finish(doc)
-                    self.count_outcome(doc)
-                yield doc
-            return
-        # Cross-document evidence needs every document of a source: clean each alone, then look across them.
-        buffered: list[tuple[Document, bool]] = []
-        for doc in docs:
-            active = doc.rejection is None and doc.duplicate_of is None
-            if active:
-                self.stats["in"] += 1
-                self.process(doc)
-            buffered.append((doc, active))
-        self.cross_document.apply([doc for doc, active in buffered if active])
-        for doc, active in buffered:
-            if active:
-                self.finish(doc)
-                self.count_outcome(doc)
-            yield doc

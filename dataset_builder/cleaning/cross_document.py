@@ -4,14 +4,24 @@ menu or disclaimer), whatever its wording.
 Documents are grouped by source: the source given by the input, else the URL's host, else the input file's folder.
 A line is removed from every document of a group when it occurs in at least `min_docs` documents and in at least
 `min_fraction` of the group. Metadata lines (dates, 来源/作者 labels, breadcrumbs) are kept for the extractor.
+
+A global step (global_step.py): `observe` counts, per source, the documents and, for each distinct candidate line
+of a document, an 8-byte hash of the line; `merge` adds counts; `decide` keeps, per source, the hashes counted in
+enough documents; `apply` removes those lines. The result depends only on the multiset of (source, document's
+line set) pairs, never on how documents are cut into shards.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import numpy as np
+
 from ..document import Document
+from ..global_step import GlobalStep
 from .metadata_lines import is_metadata_line
 
 _MIN_LINE_CHARS = 4  # shorter lines (a poem's title, a name) recur naturally
@@ -31,35 +41,86 @@ def source_key(doc: Document) -> str:
     return f"file:{doc.origin.file}" if doc.origin.line is not None or doc.origin.row is not None else f"folder:{folder}"
 
 
-class CrossDocumentBoilerplateRemover:
+def line_hash(line: str) -> int:
+    return int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def candidate_lines(text: str) -> set[str]:
+    return {line for line in text.split("\n") if _MIN_LINE_CHARS <= len(line) <= _MAX_LINE_CHARS}
+
+
+@dataclass
+class SourceCounts:
+    """Per source: documents seen, and a sorted array of line hashes with the number of documents holding each."""
+
+    documents: int = 0
+    hashes: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
+    counts: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint32))
+
+    def added(self, other: SourceCounts) -> SourceCounts:
+        hashes = np.concatenate([self.hashes, other.hashes])
+        counts = np.concatenate([self.counts, other.counts])
+        unique, inverse = np.unique(hashes, return_inverse=True)
+        return SourceCounts(self.documents + other.documents, unique,
+                            np.bincount(inverse, weights=counts, minlength=len(unique)).astype(np.uint32))
+
+
+BoilerplateState = dict[str, SourceCounts]
+BoilerplateDecision = dict[str, frozenset[int]]  # source -> hashes of its recurring lines
+
+
+class CrossDocumentBoilerplateRemover(GlobalStep[BoilerplateState, BoilerplateDecision]):
     name = "cross_document_boilerplate_remover"
     unit = "lines"
+    state_note = "per source and distinct candidate line: an 8-byte hash and a 4-byte document count"
 
     def __init__(self, min_docs: int = 5, min_fraction: float = 0.2) -> None:
         self.min_docs = min_docs
         self.min_fraction = min_fraction
 
-    def apply(self, docs: list[Document]) -> None:
-        """Remove, in place, the lines that recur across documents of one source."""
-        if self.min_docs <= 0:
-            return
-        groups: dict[str, list[Document]] = defaultdict(list)
+    def observe(self, docs: Sequence[Document]) -> BoilerplateState:
+        per_source: dict[str, tuple[list[int], list[int]]] = {}
         for doc in docs:
-            if doc.rejection is None and doc.text:
-                groups[source_key(doc)].append(doc)
-        for members in groups.values():
-            if len(members) < self.min_docs:
+            if doc.rejection is not None or not doc.text:
                 continue
-            counts: Counter[str] = Counter()
-            for doc in members:
-                counts.update({line for line in doc.text.split("\n") if _MIN_LINE_CHARS <= len(line) <= _MAX_LINE_CHARS})
-            needed = max(self.min_docs, self.min_fraction * len(members))
-            common = {line for line, count in counts.items() if count >= needed and not is_metadata_line(line)}
-            if not common:
+            counted = per_source.setdefault(source_key(doc), ([0], []))
+            counted[0][0] += 1
+            counted[1].extend(line_hash(line) for line in candidate_lines(doc.text))
+        state: BoilerplateState = {}
+        for source, (documents, hashes) in per_source.items():
+            unique, counts = np.unique(np.array(hashes, dtype=np.uint64), return_counts=True)
+            state[source] = SourceCounts(documents[0], unique, counts.astype(np.uint32))
+        return state
+
+    def merge(self, a: BoilerplateState, b: BoilerplateState) -> BoilerplateState:
+        merged = dict(a)
+        for source, counts in b.items():
+            merged[source] = merged[source].added(counts) if source in merged else counts
+        return merged
+
+    def decide(self, state: BoilerplateState) -> BoilerplateDecision:
+        decision: BoilerplateDecision = {}
+        for source, counted in state.items():
+            if counted.documents < self.min_docs:
                 continue
-            for doc in members:
-                lines = doc.text.split("\n")
-                kept = [line for line in lines if line not in common]
-                if len(kept) != len(lines):
-                    doc.record_edit(self.name, self.unit, len(lines) - len(kept))
-                    doc.text = "\n".join(kept)
+            needed = max(self.min_docs, self.min_fraction * counted.documents)
+            common = counted.hashes[counted.counts >= needed]
+            if len(common):
+                decision[source] = frozenset(int(h) for h in common)
+        return decision
+
+    def apply(self, doc: Document, decision: BoilerplateDecision) -> None:
+        """Remove the source's recurring lines; metadata lines stay (the extractor reads them)."""
+        common = decision.get(source_key(doc)) if doc.text else None
+        if not common:
+            return
+        lines = doc.text.split("\n")
+        kept = [line for line in lines if not self._recurring(line, common)]
+        if len(kept) != len(lines):
+            doc.record_edit(self.name, self.unit, len(lines) - len(kept))
+            doc.text = "\n".join(kept)
+
+    @staticmethod
+    def _recurring(line: str, common: frozenset[int]) -> bool:
+        return (_MIN_LINE_CHARS <= len(line) <= _MAX_LINE_CHARS and line_hash(line) in common
+                and not is_metadata_line(line))

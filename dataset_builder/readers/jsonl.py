@@ -6,13 +6,14 @@ line. A `.zst` file must end with a complete zstd frame: a file cut short is an 
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..document import Document, Origin
 from ..errors import InputError
-from .files import HashedReader, ReadLog, input_files, open_input
+from .files import BLOCK, HashedReader, ReadLog, input_files, open_input
 from .given_metadata import record_document
 
 
@@ -57,9 +58,9 @@ def _lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
         yield pending
 
 
-def json_objects(lines: Iterator[bytes], shown: str) -> Iterator[tuple[int, dict]]:
+def json_objects(lines: Iterator[bytes], shown: str, start: int = 1) -> Iterator[tuple[int, dict]]:
     """(line number, object) of each non-blank line; an error naming the line when it is not a UTF-8 JSON object."""
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in enumerate(lines, start=start):
         where = f"{shown}:{number}"
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -86,6 +87,47 @@ def read_jsonl(root: Path, path: str, glob: str | None, log: ReadLog | None = No
             blocks = reader.blocks()
             if file.suffix == ".zst":
                 blocks = zstd_blocks(blocks, shown)
-            for number, record in json_objects(_lines(blocks), shown):
-                yield record_document(record, f"{shown}:{number}", Origin(shown, line=number))
+            yield from _documents(json_objects(_lines(blocks), shown), shown)
             reader.finish()
+
+
+def _documents(records: Iterator[tuple[int, dict]], shown: str, stop: int | None = None) -> Iterator[Document]:
+    for number, record in records:
+        if stop is not None and number >= stop:
+            return
+        yield record_document(record, f"{shown}:{number}", Origin(shown, line=number))
+
+
+def plan_jsonl_file(file: Path, shown: str, lines_per_shard: int, log: ReadLog | None) -> list[tuple[int, int, int, int]]:
+    """Cut one file into ranges of `lines_per_shard` lines: [(first_line, stop_line, byte_offset, bytes)], reading
+    it once (hashed into `log`). Offsets are of the uncompressed stream; a compressed file is read from its start
+    and skips lines (zstd cannot seek), a plain one seeks."""
+    starts: list[tuple[int, int]] = []  # (line, byte offset)
+    number = position = 0
+    with open_input(file, shown) as handle:
+        reader = HashedReader(handle, shown, log)
+        blocks = reader.blocks()
+        if file.suffix == ".zst":
+            blocks = zstd_blocks(blocks, shown)
+        for number, line in enumerate(_lines(blocks), start=1):
+            if (number - 1) % lines_per_shard == 0:
+                starts.append((number, position))
+            position += len(line) + 1
+        reader.finish()
+    ranges = []
+    for k, (first, offset) in enumerate(starts):
+        stop, end = starts[k + 1] if k + 1 < len(starts) else (number + 1, position)
+        ranges.append((first, stop, offset, end - offset))
+    return ranges
+
+
+def read_jsonl_lines(file: Path, shown: str, first: int, stop: int, offset: int) -> Iterator[Document]:
+    """The documents of lines [first, stop) of one file (1-based), line `first` starting at byte `offset` of the
+    uncompressed stream."""
+    with open_input(file, shown) as handle:
+        if file.suffix == ".zst":
+            lines = itertools.islice(_lines(zstd_blocks(iter(lambda: handle.read(BLOCK), b""), shown)), first - 1, None)
+        else:
+            handle.seek(offset)
+            lines = _lines(iter(lambda: handle.read(BLOCK), b""))
+        yield from _documents(json_objects(lines, shown, first), shown, stop)

@@ -27,7 +27,7 @@ def read_parquet(root: Path, path: str, glob: str | None, log: ReadLog | None = 
             reader.finish()
 
 
-def _documents(handle, shown: str) -> Iterator[Document]:
+def open_parquet(handle, shown: str) -> pq.ParquetFile:
     try:
         parquet = pq.ParquetFile(handle)
     except (pa.ArrowInvalid, OSError) as exc:
@@ -36,8 +36,40 @@ def _documents(handle, shown: str) -> Iterator[Document]:
     for column in ("id", "text"):
         if column not in names:
             raise InputError(f"{shown}: column '{column}' is missing (columns: {', '.join(names)})")
-    row = 0
-    batches = parquet.iter_batches(batch_size=4096)
+    return parquet
+
+
+def plan_parquet_file(file: Path, shown: str, rows_per_shard: int, log: ReadLog | None) -> list[tuple[int, int, int, int]]:
+    """[(first_row_group, stop_row_group, first_row, rows)]: runs of consecutive row groups of at least
+    `rows_per_shard` rows (the last may be smaller; a big row group is a shard alone). The file is hashed."""
+    with open_input(file, shown) as handle:
+        reader = HashedReader(handle, shown, log)
+        for _ in reader.blocks():
+            pass
+        handle.seek(0)
+        metadata = open_parquet(handle, shown).metadata
+        reader.finish()
+    ranges: list[tuple[int, int, int, int]] = []
+    start = row = rows = 0
+    for group in range(metadata.num_row_groups):
+        rows += metadata.row_group(group).num_rows
+        if rows >= rows_per_shard or group == metadata.num_row_groups - 1:
+            ranges.append((start, group + 1, row, rows))
+            start, row, rows = group + 1, row + rows, 0
+    return ranges
+
+
+def read_parquet_groups(file: Path, shown: str, groups: range, first_row: int) -> Iterator[Document]:
+    """The documents of some row groups of one file; `first_row` is the number of the first one's first row."""
+    if len(groups):
+        with open_input(file, shown) as handle:
+            yield from _documents(handle, shown, list(groups), first_row)
+
+
+def _documents(handle, shown: str, groups: list[int] | None = None, first_row: int = 0) -> Iterator[Document]:
+    parquet = open_parquet(handle, shown)
+    row = first_row
+    batches = parquet.iter_batches(batch_size=4096, row_groups=groups)
     while True:
         try:
             batch = next(batches, None)

@@ -104,18 +104,26 @@ def _name_id(name: str, shown: str) -> str:
                       f"{shown}: the id taken from the file name (give it an `id` in the metadata sidecar)")
 
 
-def read_txt(root: Path, path: str, metadata: str | None, glob: str | None,
-             log: ReadLog | None = None) -> Iterator[Document]:
+def txt_files(root: Path, path: str, metadata: str | None, glob: str | None, log: ReadLog | None = None):
+    """(folder, [(file, shown)], sidecar) of a text input; a sidecar entry naming no file is an error, found
+    before any file is read."""
     sidecar_path = (root / metadata).resolve() if metadata else None
     folder, files = input_files(root, path, "*.txt", glob, exclude=frozenset([sidecar_path] if metadata else []))
     sidecar = read_sidecar(root / metadata, metadata, log) if metadata else {}
-    described = set()
+    missing = sorted(set(sidecar) - {file.relative_to(folder).as_posix() for file, _ in files})
+    if missing:
+        raise InputError(f"{sidecar[missing[0]][1]}: field 'file_name': {missing[0]!r} is not a file under {path}")
+    return folder, files, sidecar
+
+
+def read_txt_files(folder: Path, files: list[tuple[Path, str]], metadata: str | None, sidecar: dict,
+                   log: ReadLog | None = None) -> Iterator[Document]:
+    """The documents of some files of a text input (`folder`: the input's folder)."""
     for file, shown in files:
         name = file.relative_to(folder).as_posix()
         data = read_whole(file, shown, log)
         entry, where = sidecar.get(name, ({}, f"{metadata}"))
         if name in sidecar:
-            described.add(name)
             expected = entry.get("sha256")
             if expected is not None and expected != hashlib.sha256(data).hexdigest():
                 raise InputError(f"{where}: field 'sha256' does not match the bytes of {shown}")
@@ -136,6 +144,9 @@ def read_txt(root: Path, path: str, metadata: str | None, glob: str | None,
             origin=Origin(shown, encoding=encoding),
             given=given_metadata(entry, where),
         )
-    missing = sorted(set(sidecar) - described)
-    if missing:
-        raise InputError(f"{sidecar[missing[0]][1]}: field 'file_name': {missing[0]!r} is not a file under {path}")
+
+
+def read_txt(root: Path, path: str, metadata: str | None, glob: str | None,
+             log: ReadLog | None = None) -> Iterator[Document]:
+    folder, files, sidecar = txt_files(root, path, metadata, glob, log)
+    yield from read_txt_files(folder, files, metadata, sidecar, log)

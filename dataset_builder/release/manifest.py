@@ -4,15 +4,15 @@ inputs and config that produced the release, and the versions of everything that
 from __future__ import annotations
 
 import json
-from collections import Counter
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from .. import SUPPORTED_PYTHON, __version__
 from ..config import Config
-from ..pipeline import PipelineResult
+from ..phases import PhasesResult
 from ..split_assign import SPLITS
+from ..tallies import BuildTally
 from .parquet_shards import WrittenFile
 
 MANIFEST_VERSION = 1
@@ -32,54 +32,43 @@ def environment() -> dict[str, str]:
     return env
 
 
-def counts(result: PipelineResult) -> dict[str, Any]:
-    by_reason = Counter((d.rejection.stage, d.rejection.reason) for d in result.rejected)
-    kept = result.kept
+def counts(tally: BuildTally) -> dict[str, Any]:
     return {
-        "read": len(result.documents),
-        "rejected": len(result.rejected),
+        "read": tally.read,
+        "rejected": tally.rejected,
         "rejected_by_reason": [
-            {"stage": stage, "reason": reason, "count": n} for (stage, reason), n in sorted(by_reason.items())
+            {"stage": stage, "reason": reason, "count": n} for (stage, reason), n in sorted(tally.rejected_by_reason.items())
         ],
-        "duplicates": len(result.duplicates),
-        "kept": sum(len(docs) for docs in kept.values()),
-        "splits": {split: len(kept[split]) for split in SPLITS},
+        "duplicates": tally.duplicates,
+        "kept": tally.kept,
+        "splits": {split: tally.kept_per_split.get(split, 0) for split in SPLITS},
     }
 
 
-def cleaning_totals(result: PipelineResult) -> list[dict[str, Any]]:
+def cleaning_totals(tally: BuildTally) -> list[dict[str, Any]]:
     """Per operator: total changes and number of documents changed, over every document read."""
-    totals: dict[tuple[str, str], list[int]] = {}
-    order: list[tuple[str, str]] = []
-    for doc in result.documents:
-        for edit in doc.edits:
-            key = (edit.operator, edit.unit)
-            if key not in totals:
-                totals[key] = [0, 0]
-                order.append(key)
-            totals[key][0] += edit.count
-            totals[key][1] += 1
     return [
-        {"operator": op, "unit": unit, "count": totals[(op, unit)][0], "documents": totals[(op, unit)][1]}
-        for op, unit in sorted(order)
+        {"operator": op, "unit": unit, "count": count, "documents": documents}
+        for (op, unit), (count, documents) in sorted(tally.edits.items())
     ]
 
 
-def build_manifest(config: Config, result: PipelineResult, files: list[WrittenFile]) -> dict[str, Any]:
+def build_manifest(config: Config, result: PhasesResult, files: list[WrittenFile]) -> dict[str, Any]:
     return {
         "manifest_version": MANIFEST_VERSION,
         "name": config.name,
         "version": config.version,
         "config": {"file": config.path.name, "sha256": config.sha256, "settings_sha256": config.settings_sha256},
         "inputs": [
-            {"path": f.path, "sha256": f.sha256, "bytes": f.bytes, "documents": f.documents} for f in result.inputs
+            {"path": f.path, "sha256": f.sha256, "bytes": f.bytes, "documents": result.tally.read_per_file.get(f.path, 0)}
+            for f in result.inputs
         ],
-        "counts": counts(result),
+        "counts": counts(result.tally),
         "files": [
             {"path": f.path, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows}
             for f in sorted(files, key=lambda f: f.path)
         ],
-        "cleaning": cleaning_totals(result),
+        "cleaning": cleaning_totals(result.tally),
         "environment": environment(),
     }
 

@@ -1,0 +1,31 @@
+"""The engine interface and the in-process engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from ..phases import PhaseJob, ShardOutcome, run_shard
+from ..shards import Shard
+
+
+class Engine:
+    """Runs `run_shard(job, shard)` for every shard; yields the outcomes in shard order. An engine may keep
+    workers between phases; `close` releases them."""
+
+    def run_phase(self, job: PhaseJob, shards: Sequence[Shard]) -> Iterator[ShardOutcome]:  # pragma: no cover
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class LocalEngine(Engine):
+    def run_phase(self, job: PhaseJob, shards: Sequence[Shard]) -> Iterator[ShardOutcome]:
+        for shard in shards:
+            yield run_shard(job, shard)

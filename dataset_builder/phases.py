@@ -1,0 +1,214 @@
+"""Running the pipeline's phases over a shard plan, on any engine, with every intermediate in a work folder.
+
+`run_shard(job, shard)` is the one unit of work every engine runs (in-process, in a worker process, on Ray): it
+loads the shard (from the inputs in phase 0, else from the previous phase's output), runs the phase and writes
+its output and its completion marker. `run_phases` drives the engine phase by phase, merges the global steps'
+states, decides once, and hands back where the sinks' runs are.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from .config import Config
+from .errors import InputError
+from .pipeline import Phase, build_stages, merged_stats, plan_phases, run_phase_on
+from .release.sinks import SINKS, write_runs
+from .shards import Shard, ShardPlan, check_unchanged, read_shard
+from .stage import is_active
+from .tallies import BuildTally
+from .work import WorkFolder
+
+DOCS = ".docs"  # a shard's documents after a phase (pickled list)
+STATE = ".state"  # the partial state of the phase's global step
+DONE = ".done"  # the completion marker: the ShardOutcome, written last
+IDS = ".ids.arrow"  # phase 0: the shard's ids, sorted, with where each was read
+
+
+@dataclass(frozen=True)
+class PhaseJob:
+    """What a worker needs to run one phase on any shard (small and picklable)."""
+
+    config: Config
+    work_root: Path
+    work_key: dict
+    phase: int
+    decision_file: Path | None = None
+
+
+@dataclass
+class ShardOutcome:
+    shard: int
+    documents: int
+    bytes: int
+    stats: dict[str, Counter] = field(default_factory=dict)
+    runs: dict[str, str] = field(default_factory=dict)  # final phase: sink -> run file name
+    tally: BuildTally | None = None
+
+
+_worker_cache: dict[Any, Any] = {}
+# Called after each document read, in-process engines only (build_release's `on_document`, for tests).
+on_document: Callable[[], None] | None = None
+
+
+def _stages(config: Config):
+    key = ("stages", config)
+    if key not in _worker_cache:
+        _worker_cache[key] = build_stages(config)
+    return _worker_cache[key]
+
+
+def _decision(path: Path | None):
+    if path is None:
+        return None
+    stat = path.stat()
+    key = ("decision", str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _worker_cache:
+        import pickle
+
+        _worker_cache.pop(next((k for k in _worker_cache if k[0] == "decision"), None), None)
+        _worker_cache[key] = pickle.loads(path.read_bytes())
+    return _worker_cache[key]
+
+
+def run_shard(job: PhaseJob, shard: Shard) -> ShardOutcome:
+    """Run phase `job.phase` on one shard and record its output; the engines' unit of work."""
+    stages = _stages(job.config)
+    phase = plan_phases(stages)[job.phase]
+    work = WorkFolder(job.work_root, job.work_key)
+    if job.phase == 0:
+        docs = []
+        for doc in read_shard(job.config, shard):
+            docs.append(doc)
+            if on_document is not None:
+                on_document()
+        if job.config.inputs[shard.input].format != "txt":  # a text file is read whole, and checked as it is read
+            check_unchanged(shard)  # a range of a file: the file must not have changed under the read
+        _write_ids(docs, shard, work.path(0, shard.name + IDS))
+    else:
+        docs = work.load(job.phase - 1, shard.name + DOCS)
+    for stage in stages:
+        stage.stats = Counter()
+    run_phase_on(docs, stages, phase, _decision(job.decision_file))
+    outcome = ShardOutcome(shard.index, len(docs), shard.bytes)
+    if phase.observes is not None:
+        work.save(job.phase, shard.name + STATE, stages[phase.observes].global_step.observe([d for d in docs if is_active(d)]))
+        work.save(job.phase, shard.name + DOCS, docs)
+    else:
+        work.path(job.phase, "").mkdir(parents=True, exist_ok=True)
+        outcome.runs = write_runs(docs, work.path(job.phase, ""), shard.name)
+        outcome.tally = BuildTally()
+        for doc in docs:
+            outcome.tally.add(doc)
+    outcome.stats = {s.name: s.stats for s in stages[:phase.last + 1] if s.stats}
+    work.save(job.phase, shard.name + DONE, outcome)
+    return outcome
+
+
+_IDS_SCHEMA = pa.schema([("id", pa.string()), ("where", pa.string())])
+
+
+def _write_ids(docs, shard: Shard, path: Path) -> None:
+    rows = sorted(({"id": d.id, "where": d.origin.describe()} for d in docs), key=lambda r: r["id"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    with pa.OSFile(str(temporary), "wb") as out, pa.ipc.new_file(out, _IDS_SCHEMA) as writer:
+        writer.write_table(pa.Table.from_pylist(rows, schema=_IDS_SCHEMA))
+    temporary.replace(path)
+
+
+def check_unique_ids(work: WorkFolder, shards: Sequence[Shard]) -> None:
+    """No id is used twice across the whole input: one merge of the shards' sorted id runs."""
+    import heapq
+
+    from .release.sinks import _run_rows
+
+    def keyed(shard: Shard):
+        for row in _run_rows(work.path(0, shard.name + IDS)):
+            yield row["id"], shard.index, row["where"]
+
+    previous = None
+    for entry in heapq.merge(*(keyed(s) for s in shards)):
+        if previous is not None and previous[0] == entry[0]:
+            raise InputError(f"{entry[2]}: field 'id': {entry[0]!r} is already used by {previous[2]}")
+        previous = entry
+
+
+@dataclass
+class PhasesResult:
+    stats: dict[str, Counter]
+    tally: BuildTally
+    runs: dict[str, list[Path]]  # sink -> run files, in shard order
+    state_bytes: dict[str, int]  # global step -> pickled size of its merged state
+    seconds: dict[str, float]  # phase name -> wall time
+    inputs: tuple = ()  # the plan's InputFiles
+    scratch: Path | None = None  # where the sinks may merge (inside the work folder)
+
+
+# phase name, shards done, shards, documents done, documents (lines or files: an upper bound), bytes done, bytes
+Progress = Callable[[str, int, int, int, int, int, int], None]
+
+
+def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progress: Progress | None = None) -> PhasesResult:
+    stages = build_stages(config)
+    phases = plan_phases(stages)
+    _worker_cache.clear()  # an in-process engine must not reuse what an earlier build of this process cached
+    outcomes: dict[int, ShardOutcome] = {}
+    decision_file: Path | None = None
+    state_bytes: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+    total_bytes = sum(s.bytes for s in plan.shards)
+    total_docs = sum(s.documents for s in plan.shards)
+    for phase in phases:
+        started = time.perf_counter()
+        outcomes = {s.index: work.load(phase.index, s.name + DONE) for s in plan.shards
+                    if work.exists(phase.index, s.name + DONE)}
+        pending = [s for s in plan.shards if s.index not in outcomes]
+        done_bytes = sum(o.bytes for o in outcomes.values())
+        done_docs = sum(s.documents for s in plan.shards if s.index in outcomes)
+        if progress:
+            progress(phase.name, len(outcomes), len(plan.shards), done_docs, total_docs, done_bytes, total_bytes)
+        job = PhaseJob(config, work.root, work.key, phase.index, decision_file)
+        for outcome in engine.run_phase(job, pending):
+            outcomes[outcome.shard] = outcome
+            done_bytes += outcome.bytes
+            done_docs += plan.shards[outcome.shard].documents
+            if progress:
+                progress(phase.name, len(outcomes), len(plan.shards), done_docs, total_docs, done_bytes, total_bytes)
+        if phase.index == 0:
+            check_unique_ids(work, plan.shards)
+        if phase.index > 0:
+            work.drop(phase.index - 1, DOCS)
+        if phase.observes is not None:
+            decision_file = _decide(work, phase, stages[phase.observes], plan.shards, state_bytes)
+        seconds[phase.name] = time.perf_counter() - started
+    final = phases[-1].index
+    runs = {sink: [work.path(final, outcomes[s.index].runs[sink]) for s in plan.shards if sink in outcomes[s.index].runs]
+            for sink in SINKS}
+    tally = reduce(lambda a, b: a.merge(b), (outcomes[s.index].tally for s in plan.shards), BuildTally())
+    stats = merged_stats(work.load(p.index, s.name + DONE).stats for p in phases[:-1] for s in plan.shards)
+    stats = merged_stats([stats, *(o.stats for o in outcomes.values())])
+    ordered = {s.name: stats[s.name] for s in stages if s.name in stats}
+    return PhasesResult(ordered, tally, runs, state_bytes, seconds, plan.files, work.root)
+
+
+def _decide(work: WorkFolder, phase: Phase, stage, shards: Sequence[Shard], state_bytes: dict[str, int]) -> Path:
+    import pickle
+
+    step = stage.global_step
+    state = None
+    for shard in shards:
+        part = work.load(phase.index, shard.name + STATE)
+        state = part if state is None else step.merge(state, part)
+    if state is None:
+        state = step.observe([])
+    state_bytes[step.name] = len(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    return work.save(phase.index, "decision.pickle", step.decide(state))

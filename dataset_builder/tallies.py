@@ -1,0 +1,55 @@
+"""Mergeable counts filled while documents pass through the last phase, summed across shards and workers (the
+way datatrove sums its stats with `+`). The manifest's counts and cleaning totals come from them: the build
+reads no shard back to count."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .document import Document
+
+
+@dataclass
+class BuildTally:
+    read_per_file: Counter = field(default_factory=Counter)  # origin file -> documents read
+    rejected_by_reason: Counter = field(default_factory=Counter)  # (stage, reason) -> documents
+    duplicates: int = 0
+    kept_per_split: Counter = field(default_factory=Counter)
+    edits: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (operator, unit) -> [changes, documents]
+
+    def add(self, doc: Document) -> None:
+        self.read_per_file[doc.origin.file] += 1
+        if doc.rejection is not None:
+            self.rejected_by_reason[(doc.rejection.stage, doc.rejection.reason)] += 1
+        elif doc.duplicate_of is not None:
+            self.duplicates += 1
+        else:
+            self.kept_per_split[doc.split] += 1
+        for edit in doc.edits:
+            total = self.edits.setdefault((edit.operator, edit.unit), [0, 0])
+            total[0] += edit.count
+            total[1] += 1
+
+    def merge(self, other: BuildTally) -> BuildTally:
+        self.read_per_file.update(other.read_per_file)
+        self.rejected_by_reason.update(other.rejected_by_reason)
+        self.duplicates += other.duplicates
+        self.kept_per_split.update(other.kept_per_split)
+        for key, (count, documents) in other.edits.items():
+            total = self.edits.setdefault(key, [0, 0])
+            total[0] += count
+            total[1] += documents
+        return self
+
+    @property
+    def read(self) -> int:
+        return sum(self.read_per_file.values())
+
+    @property
+    def rejected(self) -> int:
+        return sum(self.rejected_by_reason.values())
+
+    @property
+    def kept(self) -> int:
+        return sum(self.kept_per_split.values())

@@ -1,0 +1,151 @@
+"""The engine: the same release whatever the worker count and shard size, resume after a kill, a stale work
+folder refused, counts that add up. On the seeds and on a real sample of the shared bench corpus."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dataset_builder.build import build_release, work_folder_path
+from dataset_builder.config import load_config
+from dataset_builder.errors import WorkFolderError
+
+from .conftest import SEED_VERSION, write_config
+
+# ../shared/bench beside the main checkout (worktrees sit one level deeper)
+_REPO = Path(__file__).resolve().parent.parent
+BENCH = next((p for p in (_REPO.parent / "shared" / "bench" / "zh_mixed_316k.jsonl.zst",
+                          _REPO.parent.parent / "shared" / "bench" / "zh_mixed_316k.jsonl.zst") if p.is_file()),
+             _REPO.parent / "shared" / "bench" / "zh_mixed_316k.jsonl.zst")
+SAMPLE_LINES = 1500  # the corpus's first lines hold every kind: poems, English news (rejected), DRCD, web pages
+COPIES = 20  # real documents repeated under another id, so the sample has exact duplicates
+
+
+def release_files(release: Path) -> dict[str, bytes]:
+    return {p.relative_to(release).as_posix(): p.read_bytes() for p in sorted(release.rglob("*")) if p.is_file()}
+
+
+def make_bench_project(folder: Path) -> Path:
+    if not BENCH.is_file():
+        pytest.skip(f"the shared bench corpus is not here ({BENCH}); this test needs its real documents")
+    import zstandard
+
+    with zstandard.ZstdDecompressor().stream_reader(BENCH.open("rb")) as raw:
+        lines = list(itertools.islice(io.BufferedReader(raw), SAMPLE_LINES))
+    copies = []
+    for line in lines[100:100 + COPIES]:
+        record = json.loads(line)
+        record["id"] += "-copy"
+        copies.append((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "part-1.jsonl").write_bytes(b"".join(lines[:1000]))
+    (folder / "part-2.jsonl").write_bytes(b"".join(lines[1000:] + copies))
+    return write_config(folder, '[[inputs]]\npath = "."\nformat = "jsonl"\nglob = "part-*.jsonl"\n')
+
+
+@pytest.fixture(scope="module")
+def bench_reference(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """(project, release bytes) of the bench sample built with one worker and the default shard size."""
+    config = make_bench_project(tmp_path_factory.mktemp("bench") / "reference")
+    result = build_release(config, workers=1)
+    return config.parent, release_files(result.release_dir)
+
+
+def test_bench_sample_release_is_the_same_for_any_workers_and_shard_size(bench_reference, tmp_path):
+    project, reference = bench_reference
+    manifest = json.loads(reference["manifest.json"])
+    counts = manifest["counts"]
+    # the sample exercises every sink and the global steps
+    assert counts["duplicates"] >= 5 and counts["rejected"] > 100 and counts["kept"] > 500
+    assert any(c["operator"] == "cross_document_boilerplate_remover" for c in manifest["cleaning"])
+    for workers, size in ((2, 97), (1, 400)):
+        config = make_bench_project(tmp_path / f"w{workers}-s{size}")
+        result = build_release(config, workers=workers, documents_per_shard=size)
+        assert release_files(result.release_dir) == reference, (workers, size)
+        assert not work_folder_path(result.config).exists()  # a finished build removes its work
+
+
+def test_bench_sample_counts_add_up(bench_reference):
+    project, reference = bench_reference
+    manifest = json.loads(reference["manifest.json"])
+    counts = manifest["counts"]
+    assert counts["read"] == SAMPLE_LINES + COPIES == sum(i["documents"] for i in manifest["inputs"])
+    assert counts["read"] == counts["kept"] + counts["rejected"] + counts["duplicates"]
+    assert counts["kept"] == sum(counts["splits"].values())
+    assert counts["rejected"] == sum(r["count"] for r in counts["rejected_by_reason"])
+    rows = {f["path"].split("/")[0]: 0 for f in manifest["files"]}
+    for f in manifest["files"]:
+        if f["path"].endswith(".parquet"):
+            rows[f["path"].split("/")[0]] += f["rows"]
+    assert (rows["data"], rows["rejected"], rows["duplicates"]) == (counts["kept"], counts["rejected"], counts["duplicates"])
+
+
+def test_seed_release_is_the_same_for_any_workers_and_shard_size(seed_project, tmp_path):
+    releases = []
+    for k, (workers, size) in enumerate(((1, 5000), (2, 1), (2, 2))):
+        project = tmp_path / f"p{k}"
+        shutil.copytree(seed_project, project)
+        result = build_release(project / "dataset.toml", workers=workers, documents_per_shard=size)
+        releases.append(release_files(result.release_dir))
+    assert releases[0] == releases[1] == releases[2]
+
+
+def _cli(project: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "dataset_builder.cli", "build", "--workers", "1", "--shard-size", "100", *args]
+
+
+def test_a_killed_build_resumes_to_identical_bytes_and_a_stale_work_folder_is_refused(bench_reference, tmp_path):
+    _, reference = bench_reference
+    config = make_bench_project(tmp_path / "killed")
+    project = config.parent
+    work = work_folder_path(load_config(config))
+    child = subprocess.Popen(_cli(project), cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while len(list(work.glob("phase0/*.done"))) < 3 and child.poll() is None:
+            time.sleep(0.02)
+        child.kill()
+    finally:
+        child.wait()
+    assert child.returncode == -9, "the build ended before it could be killed"
+    assert not (project / "dist" / "demo" / "1.0.0").exists()  # no half release
+    done = len(list(work.glob("phase0/*.done")))
+    assert 3 <= done < 16
+
+    # another config: its build must not reuse this work
+    stale = tmp_path / "stale"
+    shutil.copytree(project, stale)
+    (stale / "dataset.toml").write_text((stale / "dataset.toml").read_text("utf-8").replace('description = "demo"', 'description = "other"'), encoding="utf-8")
+    with pytest.raises(WorkFolderError, match="belongs to another build"):
+        build_release(stale / "dataset.toml", resume=True)
+    refused = subprocess.run(_cli(stale, "--resume"), cwd=stale, capture_output=True, text=True)
+    assert refused.returncode == 1 and "belongs to another build" in refused.stderr and "Traceback" not in refused.stderr
+
+    resumed = subprocess.run(_cli(project, "--resume"), cwd=project, capture_output=True, text=True,
+                             env={**os.environ, "COLUMNS": "200"})
+    assert resumed.returncode == 0, resumed.stderr
+    first = next(line for line in resumed.stderr.splitlines() if line.startswith("build: "))
+    assert first.startswith(f"build: clean: {done}/16 shards"), first  # it continued from the completed shards
+    assert release_files(project / "dist" / "demo" / "1.0.0") == reference
+    assert not work.exists()
+
+
+def test_plain_log_lines_report_each_phase_with_totals(tmp_path):
+    (tmp_path / "in.jsonl").write_text("".join(
+        json.dumps({"id": f"d{i}", "text": f"第{i}篇。这是一段足够长的中文正文，用来检验构建时的进度输出是否给出总数和速度。" * 2}, ensure_ascii=False) + "\n"
+        for i in range(40)), encoding="utf-8")
+    write_config(tmp_path, '[[inputs]]\npath = "in.jsonl"\nformat = "jsonl"\n')
+    run = subprocess.run([sys.executable, "-m", "dataset_builder.cli", "build", "--workers", "1", "--shard-size", "10"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.startswith("build: ")]
+    for phase in ("clean", "extract_metadata + quality_filter + dedup_exact", "split_assign + write"):
+        assert any(line.startswith(f"build: {phase}: 4/4 shards, 40/40 documents") for line in lines), (phase, lines)
