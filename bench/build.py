@@ -1,67 +1,159 @@
-"""Benchmark a whole build (read -> clean -> extract -> filter -> dedup -> split -> write) on the shared corpus.
+"""Benchmark whole builds on the shared corpus: throughput, peak memory of the process tree, global-step state.
 
-    python bench/build.py [--corpus ../shared/bench/zh_mixed_316k.jsonl.zst] [--limit N]
+    python bench/build.py [--corpus ../shared/bench/zh_mixed_316k.jsonl.zst] [--base-lines 20000]
+                          [--scales 1,4,16] [--workers 1,2] [--engine-overhead]
 
-Prints documents/s, input MB/s, peak memory and where the documents went. The release is written to a
-temporary folder and deleted: nothing derived from the corpus is kept.
+The base input is the corpus's first `--base-lines` documents (0: all of it); scale k repeats it k times, each
+copy in its own JSONL file with the ids suffixed `~<copy>`, in a scratch folder under /tmp that is deleted at the
+end (nothing derived from the corpus is kept). Each build runs in its own process; a sampler adds up the resident
+memory of that process and all its workers every 0.1 s, so the peak is the whole tree's. `--engine-overhead`
+switches every stage off but the split (reading, spilling, merging and writing alone).
+
+Prints, per scale and worker count: documents/s, input MB/s, wall time, peak memory, and each global step's
+merged state (pickled bytes per document it observed). Figures measured while other work shares the machine
+are noisy: the load average is printed with them.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from dataset_builder.build import build_release
-
 HERE = Path(__file__).resolve().parent
-DEFAULT_CORPUS = HERE.parent.parent / "shared" / "bench" / "zh_mixed_316k.jsonl.zst"
+# ../shared/bench beside the main checkout (a worktree sits one level deeper)
+DEFAULT_CORPUS = next((p for p in (HERE.parent.parent / "shared" / "bench" / "zh_mixed_316k.jsonl.zst",
+                                   HERE.parent.parent.parent / "shared" / "bench" / "zh_mixed_316k.jsonl.zst")
+                       if p.is_file()), HERE.parent.parent / "shared" / "bench" / "zh_mixed_316k.jsonl.zst")
+OVERHEAD_ENV = "DATASET_BUILDER_BENCH_NO_STAGES"
+
+if os.environ.get(OVERHEAD_ENV):
+    # Applied at import, so the worker processes (which import this module as __mp_main__) get it too.
+    from dataset_builder import phases as _phases
+    from dataset_builder.split_assign import SplitAssigner
+
+    _phases.build_stages = lambda config: [SplitAssigner(config.split)]
+
+
+def make_input(corpus: Path, base_lines: int, scale: int, folder: Path) -> int:
+    """Write `scale` copies of the base input; returns the input bytes."""
+    import zstandard
+
+    with zstandard.ZstdDecompressor().stream_reader(corpus.open("rb")) as raw:
+        lines = []
+        for line in io.TextIOWrapper(raw, encoding="utf-8"):
+            lines.append(json.loads(line))
+            if base_lines and len(lines) >= base_lines:
+                break
+    total = 0
+    for copy in range(scale):
+        path = folder / f"copy-{copy:03d}.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for record in lines:
+                out.write(json.dumps({**record, "id": f"{record['id']}~{copy}"}, ensure_ascii=False) + "\n")
+        total += path.stat().st_size
+    (folder / "dataset.toml").write_text(
+        'name = "bench"\nversion = "0.0.1"\ndescription = "benchmark"\nlicense = "cc-by-4.0"\nlanguage = ["zh"]\n'
+        '[[inputs]]\npath = "."\nformat = "jsonl"\nglob = "copy-*.jsonl"\n'
+        "[split]\ntrain = 0.8\nvalidation = 0.1\ntest = 0.1\n",
+        encoding="utf-8",
+    )
+    return total
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as status:
+                total += next(int(l.split()[1]) * 1024 for l in status if l.startswith("VmRSS:"))
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as children:
+                    stack += [int(c) for c in children.read().split()]
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
+def run_one(config: Path, workers: int) -> None:
+    """In the child process: one build, its figures as JSON on stdout."""
+    from dataset_builder.build import build_release
+
+    started = time.perf_counter()
+    result = build_release(config, workers=workers)
+    elapsed = time.perf_counter() - started
+    counts = result.manifest["counts"]
+    observed = {name: stats.get("in", 0) for name, stats in result.pipeline.stats.items()}
+    print(json.dumps({"seconds": elapsed, "counts": counts, "state_bytes": result.pipeline.state_bytes,
+                      "observed": observed, "phases": result.pipeline.seconds}))
+
+
+def measure(config: Path, workers: int, overhead: bool) -> dict:
+    env = {**os.environ, **({OVERHEAD_ENV: "1"} if overhead else {})}
+    child = subprocess.Popen([sys.executable, __file__, "--run-one", str(config), "--workers", str(workers)],
+                             stdout=subprocess.PIPE, env=env, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while child.poll() is None:
+            peak[0] = max(peak[0], tree_rss(child.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = child.communicate()
+    sampler.join()
+    if child.returncode:
+        raise SystemExit(f"build failed (exit {child.returncode})")
+    figures = json.loads(out.strip().splitlines()[-1])
+    figures["peak_bytes"] = peak[0]
+    shutil.rmtree(config.parent / "dist", ignore_errors=True)
+    return figures
+
+
+STEP_STAGE = {"cross_document_boilerplate_remover": "clean", "dedup_exact": "dedup_exact"}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--limit", type=int, default=0, help="read only the first N documents (0: all)")
+    parser.add_argument("--base-lines", type=int, default=20000, help="documents of the base input (0: all)")
+    parser.add_argument("--scales", default="1,4,16")
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--engine-overhead", action="store_true", help="every stage off but the split")
+    parser.add_argument("--run-one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch)
-        corpus = args.corpus.resolve()
-        if args.limit:
-            import io
-            import itertools
-
-            import zstandard
-
-            with zstandard.ZstdDecompressor().stream_reader(corpus.open("rb")) as raw:
-                lines = itertools.islice(io.TextIOWrapper(raw, encoding="utf-8"), args.limit)
-                (root / "corpus.jsonl").write_text("".join(lines), encoding="utf-8")
-        else:
-            (root / "corpus.jsonl.zst").symlink_to(corpus)
-        name = "corpus.jsonl" if args.limit else "corpus.jsonl.zst"
-        (root / "dataset.toml").write_text(
-            'name = "bench"\nversion = "0.0.1"\ndescription = "benchmark"\nlicense = "other"\nlanguage = ["zh"]\n'
-            f'[[inputs]]\npath = "{name}"\nformat = "jsonl"\n[split]\ntrain = 0.8\nvalidation = 0.1\ntest = 0.1\n',
-            encoding="utf-8",
-        )
-        input_bytes = 0
-        started = time.perf_counter()
-        result = build_release(root / "dataset.toml")
-        elapsed = time.perf_counter() - started
-        input_bytes = sum(len(d.raw_text.encode("utf-8")) for d in result.pipeline.documents)
-        counts = result.manifest["counts"]
-        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"documents read      {counts['read']:>10,}")
-        print(f"text in             {input_bytes / 1e6:>10.1f} MB (UTF-8)")
-        print(f"wall time           {elapsed:>10.1f} s")
-        print(f"throughput          {counts['read'] / elapsed:>10,.0f} documents/s  {input_bytes / 1e6 / elapsed:.2f} MB/s")
-        print(f"peak memory (RSS)   {peak_mib:>10,.0f} MiB")
-        print(f"kept per split      {counts['splits']}")
-        print(f"rejected            {counts['rejected']:,} {[(r['reason'], r['count']) for r in counts['rejected_by_reason']]}")
-        print(f"duplicates          {counts['duplicates']:,}")
-        for stage in result.pipeline.stages:
-            print(f"  {stage.name:<18} {dict(sorted(stage.stats.items()))}")
+    if args.run_one:
+        run_one(args.run_one, int(args.workers))
+        return
+    print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
+          f"({os.cpu_count()} cores); mode: {'engine overhead (stages off)' if args.engine_overhead else 'full build'}")
+    print(f"{'scale':>5} {'workers':>7} {'documents':>10} {'MB in':>8} {'wall s':>8} {'docs/s':>8} {'MB/s':>6} "
+          f"{'peak MiB':>9}  global state (pickled bytes per observed document)")
+    for scale in [int(s) for s in args.scales.split(",")]:
+        with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch:
+            folder = Path(scratch)
+            nbytes = make_input(args.corpus.resolve(), args.base_lines, scale, folder)
+            for workers in [int(w) for w in args.workers.split(",")]:
+                f = measure(folder / "dataset.toml", workers, args.engine_overhead)
+                read = f["counts"]["read"]
+                state = ", ".join(
+                    f"{step} {size / max(1, f['observed'].get(STEP_STAGE.get(step, step), 0)):.1f} B"
+                    f" ({size / 2**20:.1f} MiB)" for step, size in f["state_bytes"].items())
+                print(f"{scale:>5} {workers:>7} {read:>10,} {nbytes / 1e6:>8.1f} {f['seconds']:>8.1f} "
+                      f"{read / f['seconds']:>8,.0f} {nbytes / 1e6 / f['seconds']:>6.2f} {f['peak_bytes'] / 2**20:>9,.0f}  "
+                      f"{state or '-'}", flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
 
 if __name__ == "__main__":

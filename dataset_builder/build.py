@@ -163,7 +163,7 @@ def _publish(config: Config, result: PhasesResult, final: Path, *, force: bool, 
         temporary.mkdir(parents=True)
         manifest, warnings = write_release(config, result, temporary)
         check_publishable(temporary, final)
-        root_text = root_datasheet(temporary, config, published_as=final).encode("utf-8") if is_latest(config) else None
+        root_text = root_datasheet(temporary, config, published_as=final, tally=result.facts).encode("utf-8") if is_latest(config) else None
         root_path = config.root / "DATASHEET.md"
         stale = root_text is not None and (not root_path.is_file() or root_path.read_bytes() != root_text)
         if stale and not check:

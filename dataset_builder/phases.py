@@ -151,6 +151,7 @@ class PhasesResult:
     seconds: dict[str, float]  # phase name -> wall time
     inputs: tuple = ()  # the plan's InputFiles
     scratch: Path | None = None  # where the sinks may merge (inside the work folder)
+    facts: Any = None  # the datasheet's tally, filled by the release writer
 
 
 # phase name, shards done, shards, documents done, documents (lines or files: an upper bound), bytes done, bytes

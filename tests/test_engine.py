@@ -149,3 +149,17 @@ def test_plain_log_lines_report_each_phase_with_totals(tmp_path):
     lines = [line for line in run.stderr.splitlines() if line.startswith("build: ")]
     for phase in ("clean", "extract_metadata + quality_filter + dedup_exact", "split_assign + write"):
         assert any(line.startswith(f"build: {phase}: 4/4 shards, 40/40 documents") for line in lines), (phase, lines)
+
+
+def test_bench_sample_datasheet_from_the_build_tally_is_the_one_a_scan_of_the_release_gives(bench_reference, tmp_path):
+    """The build counts the datasheet's figures as it writes rows; `dataset-builder datasheet` counts them from
+    the files: the documents must come out the same, byte for byte."""
+    from dataset_builder.datasheet import document_release
+
+    project, reference = bench_reference
+    copy = tmp_path / "release"
+    shutil.copytree(project / "dist" / "demo" / "1.0.0", copy)
+    for name in ("DATASHEET.md", "croissant.json"):
+        (copy / name).unlink()
+    document_release(copy, load_config(project / "dataset.toml"))
+    assert release_files(copy) == reference

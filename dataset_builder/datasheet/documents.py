@@ -16,7 +16,7 @@ from ..errors import OutputError
 from ..release.manifest import dump_json
 from .answers import DatasheetError, load_answers_or_none
 from .croissant import build_croissant, dump_croissant
-from .facts import compute_facts
+from .facts import FactsTally, compute_facts
 from .plots import plots as make_plots
 from .render import render_datasheet
 
@@ -90,7 +90,7 @@ def refuse_links(release_dir: Path) -> None:
 
 
 def write_documents(release_dir: Path, config: Config, answers_path: Path, strict: bool = False,
-                    refresh_manifest: bool = True) -> list[str]:
+                    refresh_manifest: bool = True, tally: FactsTally | None = None) -> list[str]:
     """Write DATASHEET.md, plots/*.svg and croissant.json into `release_dir` from its Parquet files and
     manifest.json, then (unless `refresh_manifest` is false) rewrite the manifest's file entries.
 
@@ -99,7 +99,7 @@ def write_documents(release_dir: Path, config: Config, answers_path: Path, stric
     release_dir = Path(release_dir)
     refuse_links(release_dir)
     answers, warnings = load_answers_or_none(answers_path, detailed=strict)
-    facts = compute_facts(release_dir)
+    facts = compute_facts(release_dir, tally)
     warnings = warnings + facts.warnings + config_warnings(config, facts.manifest, release_dir)
     if strict and warnings:
         raise DatasheetError("\n".join(["--strict: the datasheet is incomplete or wrong:"] + warnings))
@@ -140,7 +140,7 @@ def card_with_body(card_text: str, body: str) -> str:
     return f"{card_text[:end]}\n{body.strip()}\n"
 
 
-def write_card_body(release_dir: Path, config: Config, answers_path: Path) -> None:
+def write_card_body(release_dir: Path, config: Config, answers_path: Path, tally: FactsTally | None = None) -> None:
     """Replace the body of the release's README.md by the card body rendered from the answers and the
     release's files; the YAML front matter (the build's) is kept as it is."""
     from .render import render_card_body
@@ -152,21 +152,21 @@ def write_card_body(release_dir: Path, config: Config, answers_path: Path) -> No
         current = path.read_text("utf-8")
     except OSError as exc:
         raise DatasheetError(f"{path}: cannot read the card: {exc.strerror or exc}") from None
-    facts = compute_facts(release_dir)
+    facts = compute_facts(release_dir, tally)
     body = render_card_body(config, load_answers_or_none(answers_path)[0], facts, make_plots(facts))
     _write(path, card_with_body(current, body))
 
 
 def document_release(release_dir: Path, config: Config, answers_path: Path | None = None,
-                     strict: bool = False) -> list[str]:
+                     strict: bool = False, tally: FactsTally | None = None) -> list[str]:
     """Everything `dataset-builder datasheet PATH` does, and the last step of a build: write DATASHEET.md,
     plots/*.svg and croissant.json, put the card body under README.md's front matter (when there is a
     README.md), then rewrite manifest.json's file list. Returns the warnings (raised under `strict`)."""
     answers_path = Path(answers_path) if answers_path is not None else default_answers_path(config)
-    warnings = write_documents(release_dir, config, answers_path, strict=strict, refresh_manifest=False)
+    warnings = write_documents(release_dir, config, answers_path, strict=strict, refresh_manifest=False, tally=tally)
     keep_answers(release_dir, answers_path)
     if (Path(release_dir) / README).is_file():
-        write_card_body(release_dir, config, answers_path)
+        write_card_body(release_dir, config, answers_path, tally)
     if (Path(release_dir) / MANIFEST).is_file():
         refresh_manifest_files(release_dir)
     return warnings
@@ -214,13 +214,13 @@ def refuse_foreign_root_datasheet(path: Path) -> None:
 
 
 def root_datasheet(release_dir: Path, config: Config, answers_path: Path | None = None,
-                   published_as: Path | None = None) -> str:
+                   published_as: Path | None = None, tally: FactsTally | None = None) -> str:
     """DATASHEET.md of a release as the repository root shows it: the same text, with plot links pointing
     into the release folder so the figures display from the root too. `published_as`: where the release will
     be when `release_dir` is the build's temporary folder."""
     release_dir = Path(release_dir)
     answers_path = Path(answers_path) if answers_path is not None else default_answers_path(config)
-    facts = compute_facts(release_dir)
+    facts = compute_facts(release_dir, tally)
     shown = Path(published_as) if published_as is not None else release_dir
     prefix = os.path.relpath(shown.resolve(), config.root.resolve()).replace(os.sep, "/") + "/"
     return ROOT_MARKER + "\n\n" + render_datasheet(config, load_answers_or_none(answers_path)[0], facts,

@@ -1,6 +1,7 @@
-"""Figures about a release, computed from the files of its folder (Parquet shards and manifest.json) — never
-from a build's in-memory state — so the documents of an existing release can be regenerated without
-rebuilding it, and every figure in them can be checked against the data.
+"""Figures about a release, from a tally of its rows: filled by the build as it writes them (no shard is read
+back), or by one scan of the files of an existing release folder (Parquet shards and manifest.json), so the
+documents of a release can be regenerated without rebuilding it, and every figure in them can be checked
+against the data. Both ways go through the same `FactsTally`, so they agree.
 """
 
 from __future__ import annotations
@@ -147,82 +148,134 @@ def split_names(release: Release, manifest: dict[str, Any]) -> list[str]:
     return [s for s in SPLITS] + sorted(found - set(SPLITS))
 
 
-# The columns of kept rows the figures are computed from.
-FACT_COLUMNS = ["id", "num_chars", "published_at", "source", "script", "language", "flags", "edits", "title",
-                "authors", "keywords", "url"]
+KEPT_COLUMNS = ["id", "num_chars", "published_at", "source", "script", "language", "flags", "edits",
+                "title", "authors", "keywords", "url"]
 
 
-def _kept_rows(release: Release, manifest: dict[str, Any]) -> tuple[list[SplitFacts], list[dict[str, Any]]]:
-    """Each split's figures, and the kept rows (FACT_COLUMNS only) of every split in turn."""
-    splits: list[SplitFacts] = []
-    kept: list[dict[str, Any]] = []
-    for split in split_names(release, manifest):
-        files = release.split_files(split)
-        rows = list(release.rows(files, FACT_COLUMNS))
-        kept += rows
-        splits.append(SplitFacts(split, len(rows), sum(r["num_chars"] for r in rows), tuple(files)))
-    return splits, kept
+@dataclass
+class FactsTally:
+    """Mergeable counts of a release's rows, filled by the build while it writes them or by one scan of an
+    existing release: the figures of the datasheet and card come from this either way. It holds counters, plus
+    (id, stage, reason, details) per rejected and (id, duplicate_of) per duplicate document, which the
+    datasheet lists."""
 
+    split_documents: Counter = field(default_factory=Counter)
+    split_characters: Counter = field(default_factory=Counter)
+    split_files: dict[str, list[str]] = field(default_factory=dict)
+    lengths: Counter = field(default_factory=Counter)  # num_chars -> kept documents
+    years: Counter = field(default_factory=Counter)
+    first_date: str | None = None
+    last_date: str | None = None
+    sources: Counter = field(default_factory=Counter)
+    scripts: Counter = field(default_factory=Counter)
+    languages: Counter = field(default_factory=Counter)
+    flags: Counter = field(default_factory=Counter)
+    missing: Counter = field(default_factory=Counter)
+    cleaning: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
 
-def compute_facts(release_dir: Path) -> ReleaseFacts:
-    """Every figure the datasheet and card print, from the release folder's Parquet files and manifest."""
-    release_dir = Path(release_dir)
-    release = Release(release_dir)
-    manifest = read_manifest(release)
-    warnings: list[str] = []
-    splits, kept = _kept_rows(release, manifest)
-    lengths = sorted(r["num_chars"] for r in kept)
-    years = Counter((r["published_at"] or "")[:4] or None for r in kept)
-    dates = sorted(r["published_at"] for r in kept if r["published_at"])
-    missing = []
-    for column in METADATA_COLUMNS:
-        missing.append((column, sum(1 for r in kept if r[column] in (None, [], ""))))
+    def add_file(self, split: str, path: str) -> None:
+        self.split_files.setdefault(split, []).append(path)
 
-    cleaning: dict[tuple[str, str], list[int]] = {}
-    for row in kept:
+    def add_kept(self, split: str, row: dict[str, Any]) -> None:
+        self.split_documents[split] += 1
+        self.split_characters[split] += row["num_chars"]
+        self.lengths[row["num_chars"]] += 1
+        date = row["published_at"]
+        self.years[(date or "")[:4] or None] += 1
+        if date:
+            self.first_date = date if self.first_date is None else min(self.first_date, date)
+            self.last_date = date if self.last_date is None else max(self.last_date, date)
+        self.sources[row["source"]] += 1
+        self.scripts[row["script"]] += 1
+        self.languages[row["language"]] += 1
+        self.flags.update(row["flags"] or [])
+        for column in METADATA_COLUMNS:
+            self.missing[column] += row[column] in (None, [], "")
         for edit in row["edits"] or []:
-            total = cleaning.setdefault((edit["operator"], edit["unit"]), [0, 0])
+            total = self.cleaning.setdefault((edit["operator"], edit["unit"]), [0, 0])
             total[0] += edit["count"]
             total[1] += 1
 
-    rejected = list(release.rows(release.parquet_files("rejected"), ["id", "stage", "reason", "details"]))
-    rejected.sort(key=lambda r: (r["stage"], r["reason"], r["id"]))
-    by_reason = Counter((r["stage"], r["reason"]) for r in rejected)
-    duplicates = sorted((r["id"], r["duplicate_of"]) for r in release.rows(release.parquet_files("duplicates"),
-                                                                             ["id", "duplicate_of"]))
+    def add_rejected(self, row: dict[str, Any]) -> None:
+        self.rejected.append({k: row[k] for k in ("id", "stage", "reason", "details")})
 
-    facts = ReleaseFacts(
+    def add_duplicate(self, row: dict[str, Any]) -> None:
+        self.duplicates.append((row["id"], row["duplicate_of"]))
+
+    def add_row(self, sink: str, row: dict[str, Any]) -> None:
+        if sink == "rejected":
+            self.add_rejected(row)
+        elif sink == "duplicates":
+            self.add_duplicate(row)
+        else:
+            self.add_kept(sink, row)
+
+
+def facts_from_tally(release_dir: Path, tally: FactsTally, splits: list[str] | None = None) -> ReleaseFacts:
+    """The release's figures from a tally of its rows (and its manifest.json, read now)."""
+    release_dir = Path(release_dir)
+    manifest = read_manifest(Release(release_dir))
+    lengths = [n for n, count in sorted(tally.lengths.items()) for _ in range(count)]
+    rejected = sorted(tally.rejected, key=lambda r: (r["stage"], r["reason"], r["id"]))
+    by_reason = Counter((r["stage"], r["reason"]) for r in rejected)
+    names = splits if splits is not None else split_names(Release(release_dir), manifest)
+    return ReleaseFacts(
         name=manifest.get("name", release_dir.parent.name),
         version=manifest.get("version", release_dir.name),
         manifest=manifest,
-        splits=splits,
+        splits=[SplitFacts(s, tally.split_documents[s], tally.split_characters[s], tuple(tally.split_files.get(s, ())))
+                for s in names],
         lengths=lengths,
         histogram=length_histogram(lengths),
-        years=sorted(_by_count(years), key=lambda kv: (kv[0] == UNKNOWN, kv[0])),
-        date_range=(dates[0], dates[-1]) if dates else None,
-        sources=_by_count(Counter(r["source"] for r in kept)),
-        scripts=_by_count(Counter(r["script"] for r in kept)),
-        languages=_by_count(Counter(r["language"] for r in kept)),
-        flags=_by_count(Counter(flag for r in kept for flag in (r["flags"] or []))),
-        missing_metadata=missing,
+        years=sorted(_by_count(tally.years), key=lambda kv: (kv[0] == UNKNOWN, kv[0])),
+        date_range=(tally.first_date, tally.last_date) if tally.first_date else None,
+        sources=_by_count(tally.sources),
+        scripts=_by_count(tally.scripts),
+        languages=_by_count(tally.languages),
+        flags=_by_count(tally.flags),
+        missing_metadata=[(column, tally.missing[column]) for column in METADATA_COLUMNS],
         cleaning=[
             {"operator": op, "unit": unit, "count": n, "documents": docs}
-            for (op, unit), (n, docs) in sorted(cleaning.items())
+            for (op, unit), (n, docs) in sorted(tally.cleaning.items())
         ],
         rejected_by_reason=[(stage, reason, n) for (stage, reason), n in sorted(by_reason.items())],
         rejected=rejected,
-        duplicates=duplicates,
-        warnings=warnings,
+        duplicates=sorted(tally.duplicates),
     )
-    warnings += check_against_manifest(release, facts)
+
+
+def compute_facts(release_dir: Path, tally: FactsTally | None = None) -> ReleaseFacts:
+    """Every figure the datasheet and card print: from the build's `tally` of the rows it wrote, else from one
+    scan of the release folder's Parquet files (and, both ways, its manifest)."""
+    release_dir = Path(release_dir)
+    if tally is not None:
+        facts = facts_from_tally(release_dir, tally)
+        facts.warnings += check_counts(release_dir, facts)
+        return facts
+    release = Release(release_dir)
+    manifest = read_manifest(release)
+    tally = FactsTally()
+    names = split_names(release, manifest)
+    for split in names:
+        for path in release.split_files(split):
+            tally.add_file(split, path)
+            for row in release.rows([path], KEPT_COLUMNS):
+                tally.add_kept(split, row)
+    for row in release.rows(release.parquet_files("rejected"), ["id", "stage", "reason", "details"]):
+        tally.add_rejected(row)
+    for row in release.rows(release.parquet_files("duplicates"), ["id", "duplicate_of"]):
+        tally.add_duplicate(row)
+    facts = facts_from_tally(release_dir, tally, names)
+    facts.warnings += check_against_manifest(release, facts)
     return facts
 
 
-def check_against_manifest(release: Release, facts: ReleaseFacts) -> list[str]:
-    """Disagreements between the data files and manifest.json: a datasheet of such a release would not
-    describe what it ships."""
+def check_counts(release_dir: Path, facts: ReleaseFacts) -> list[str]:
+    """Disagreements between the rows counted and manifest.json's counts."""
     problems: list[str] = []
-    where = release.path("manifest.json")
+    where = Path(release_dir) / "manifest.json"
     counts = facts.counts
     for split in facts.splits:
         expected = counts.get("splits", {}).get(split.name)
@@ -231,6 +284,14 @@ def check_against_manifest(release: Release, facts: ReleaseFacts) -> list[str]:
     for key, actual in (("kept", facts.kept), ("rejected", len(facts.rejected)), ("duplicates", len(facts.duplicates))):
         if key in counts and counts[key] != actual:
             problems.append(f"{where}: counts.{key} is {counts[key]}, the release files have {actual}")
+    return problems
+
+
+def check_against_manifest(release: Release, facts: ReleaseFacts) -> list[str]:
+    """Disagreements between the data files and manifest.json: a datasheet of such a release would not
+    describe what it ships."""
+    problems = check_counts(release.root, facts)
+    where = release.path("manifest.json")
     for entry in facts.manifest.get("files", []):
         if not entry["path"].endswith(".parquet"):
             continue  # documents are (re)written with the datasheet

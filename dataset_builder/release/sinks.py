@@ -74,12 +74,15 @@ def merged_rows(runs: Sequence[Path]) -> Iterator[dict]:
     return heapq.merge(*(_run_rows(p) for p in runs), key=lambda r: r["id"])
 
 
-def merge_runs(runs: Sequence[Path], schema: pa.Schema, merged: Path) -> tuple[int, int]:
-    """Merge sorted runs into one file of fixed batches; (rows, Arrow bytes of those batches)."""
+def merge_runs(runs: Sequence[Path], schema: pa.Schema, merged: Path, on_row=None) -> tuple[int, int]:
+    """Merge sorted runs into one file of fixed batches; (rows, Arrow bytes of those batches). `on_row` sees
+    every row as it passes (the datasheet's tally)."""
     rows = nbytes = 0
     with pa.OSFile(str(merged), "wb") as out, pa.ipc.new_file(out, schema, options=_RUN_OPTIONS) as writer:
         batch: list[dict] = []
         for row in merged_rows(runs):
+            if on_row is not None:
+                on_row(row)
             batch.append(row)
             if len(batch) == BATCH_ROWS:
                 rows, nbytes = _write_batch(writer, batch, schema, rows, nbytes)
@@ -96,11 +99,11 @@ def _write_batch(writer, rows: list[dict], schema: pa.Schema, count: int, nbytes
 
 
 def write_sink(runs: Sequence[Path], schema: pa.Schema, folder: Path, prefix: str, release_dir: Path,
-               scratch: Path) -> list[WrittenFile]:
+               scratch: Path, on_row=None) -> list[WrittenFile]:
     """The sink's final shards, `{prefix}-{index:05d}-of-{count:05d}.parquet`, of at most MAX_SHARD_BYTES of
     Arrow data each, rows in id order. No runs: one empty shard (an empty split loads with its features)."""
     merged = scratch / f"{prefix}.merged.arrow"
-    rows, nbytes = merge_runs(runs, schema, merged)
+    rows, nbytes = merge_runs(runs, schema, merged, on_row)
     count = max(1, math.ceil(nbytes / MAX_SHARD_BYTES))
     per_shard = math.ceil(rows / count) if rows else 0
     written = []

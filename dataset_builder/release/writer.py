@@ -5,6 +5,7 @@ place when complete."""
 from __future__ import annotations
 
 import hashlib
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from ..config import Config
 from ..datasheet import document_release
 from ..datasheet.documents import BUILD_CONFIG
 from ..errors import ConfigError
+from ..datasheet.facts import FactsTally
 from ..hashing import file_sha256
 from ..phases import PhasesResult
 from .card import render_card
@@ -45,24 +47,29 @@ def write_release(config: Config, result: PhasesResult, release_dir: Path) -> tu
     written: list[WrittenFile] = []
     shards: dict[str, list[WrittenFile]] = {}
     scratch = result.scratch or release_dir
+    tally = result.facts = FactsTally()  # the datasheet's figures, counted as the rows are written
     for split in SPLIT_SINKS:
         if not result.runs[split]:
             # `datasets` cannot load a split with no rows ("corresponds to no data"), so an empty split is left
             # out of the files and the card; the manifest still counts it, and the build warns.
             continue
-        shards[split] = write_sink(result.runs[split], sink_schema(split), release_dir / "data", split, release_dir, scratch)
+        shards[split] = write_sink(result.runs[split], sink_schema(split), release_dir / "data", split, release_dir,
+                                   scratch, functools.partial(tally.add_kept, split))
         written += shards[split]
+        for shard in shards[split]:
+            tally.add_file(split, shard.path)
     for sink in ("rejected", "duplicates"):
-        written += write_sink(result.runs[sink], sink_schema(sink), release_dir / sink, sink, release_dir, scratch)
+        written += write_sink(result.runs[sink], sink_schema(sink), release_dir / sink, sink, release_dir, scratch,
+                              functools.partial(tally.add_row, sink))
 
-    # The documents are computed from the files just written (so `dataset-builder datasheet` can regenerate
-    # them for an existing release): manifest and card YAML first, then DATASHEET.md, plots, croissant.json and
-    # the card body, after which the manifest's file list is refreshed to include them.
+    # The documents' figures come from the tally of the rows just written (`dataset-builder datasheet` counts
+    # the same from the files of an existing release): manifest and card YAML first, then DATASHEET.md, plots,
+    # croissant.json and the card body, after which the manifest's file list is refreshed to include them.
     keep_config(config, release_dir)
     manifest = build_manifest(config, result, written)
     manifest.update(previous_release_entry(config, release_dir, manifest))
     write_manifest(release_dir, manifest)
     _write_text(release_dir, "README.md", render_card(config, shards, ""))
-    warnings = document_release(release_dir, config)
+    warnings = document_release(release_dir, config, tally=tally)
     manifest = json.loads((release_dir / "manifest.json").read_text("utf-8"))
     return manifest, warnings
