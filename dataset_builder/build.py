@@ -84,11 +84,14 @@ def build_release(
     check: bool = False,
     workers: int = 1,
     resume: bool = False,
+    engine: str = "local",
+    ray_address: str | None = None,
     documents_per_shard: int = DOCUMENTS_PER_SHARD,
     progress: Progress | None = None,
     on_document: Callable[[], None] | None = None,
 ) -> BuildResult:
-    """Build the config's release with `workers` processes, from an interrupted build's work with `resume`.
+    """Build the config's release with `workers` processes (on `engine`: "local", or "ray", joining the cluster
+    at `ray_address` or starting a local one), from an interrupted build's work with `resume`.
     `on_document` is called after each document read (in this process: it implies one worker)."""
     config = load_config(config_path)  # a bad config fails here, before any work
     plan = plan_shards(config, documents_per_shard)  # and unreadable inputs here
@@ -102,8 +105,8 @@ def build_release(
             work = WorkFolder.open(work_folder_path(config), key, resume)
             try:
                 phases.on_document = on_document
-                with engine_for(1 if on_document else workers) as engine:
-                    result = run_phases(config, plan, engine, work, progress)
+                with engine_for(1 if on_document else workers, engine, ray_address) as runner:
+                    result = run_phases(config, plan, runner, work, progress)
                 phases.on_document = None
                 if not result.tally.kept:
                     raise NothingKeptError(nothing_kept(result))

@@ -78,11 +78,15 @@ def main() -> None:
               help="Worker processes [default: the machine's cores]. The release is the same for any number.")
 @click.option("--resume", is_flag=True,
               help="Continue an interrupted build of the same config and inputs from its completed shards.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where shards run: local processes, or Ray Data (the `ray` extra). The release is the same bytes.")
+@click.option("--ray-address", default=None,
+              help="With --engine ray: the cluster to join [default: start a local Ray sized to --workers].")
 @click.option("--shard-size", type=click.IntRange(min=1), default=None, hidden=True,
               help="Documents per input shard (lines, rows or files). The release is the same for any size.")
 @reports_errors
 def build(config_path: str, force: bool, check: bool, bump: str | None, workers: int | None, resume: bool,
-          shard_size: int | None) -> None:
+          engine: str, ray_address: str | None, shard_size: int | None) -> None:
     """Build the release dist/<name>/<version>/ from the config."""
     from .build import build_release, default_workers
     from .progress import BarProgress, LogProgress, rich_columns
@@ -90,7 +94,7 @@ def build(config_path: str, force: bool, check: bool, bump: str | None, workers:
     from .shards import DOCUMENTS_PER_SHARD
 
     options = dict(force=force, check=check, workers=workers or default_workers(), resume=resume,
-                   documents_per_shard=shard_size or DOCUMENTS_PER_SHARD)
+                   engine=engine, ray_address=ray_address, documents_per_shard=shard_size or DOCUMENTS_PER_SHARD)
 
     def run(progress):
         return build_next(config_path, bump, progress=progress, **options) if bump else \
