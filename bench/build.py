@@ -85,6 +85,22 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def communicate_sampling(child: subprocess.Popen) -> tuple[tuple, int]:
+    """`child.communicate()`, and the peak resident bytes of its whole process tree, sampled every 0.1 s."""
+    peak = [0]
+
+    def sample() -> None:
+        while child.poll() is None:
+            peak[0] = max(peak[0], tree_rss(child.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = child.communicate()
+    sampler.join()
+    return output, peak[0]
+
+
 def run_one(config: Path, workers: int) -> None:
     """In the child process: one build, its figures as JSON on stdout."""
     from dataset_builder.build import build_release
@@ -102,21 +118,11 @@ def measure(config: Path, workers: int, overhead: bool) -> dict:
     env = {**os.environ, **({OVERHEAD_ENV: "1"} if overhead else {})}
     child = subprocess.Popen([sys.executable, __file__, "--run-one", str(config), "--workers", str(workers)],
                              stdout=subprocess.PIPE, env=env, text=True)
-    peak = [0]
-
-    def sample() -> None:
-        while child.poll() is None:
-            peak[0] = max(peak[0], tree_rss(child.pid))
-            time.sleep(0.1)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, _ = child.communicate()
-    sampler.join()
+    (out, _), peak = communicate_sampling(child)
     if child.returncode:
         raise SystemExit(f"build failed (exit {child.returncode})")
     figures = json.loads(out.strip().splitlines()[-1])
-    figures["peak_bytes"] = peak[0]
+    figures["peak_bytes"] = peak
     shutil.rmtree(config.parent / "dist", ignore_errors=True)
     return figures
 

@@ -26,13 +26,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from build import DEFAULT_CORPUS, tree_rss  # noqa: E402  (bench/build.py: the corpus and the memory sampler)
+from build import DEFAULT_CORPUS, communicate_sampling  # noqa: E402  (bench/build.py: corpus, memory sampler)
 
 DATATROVE = "datatrove[io,processing]==0.10.1"  # io: the JSONL reader (orjson) and Parquet writer
 DATATROVE_VENV = Path(tempfile.gettempdir()) / "bench-compare-datatrove-0.10.1"
@@ -101,20 +100,10 @@ def measure(command: list[str], cwd: Path, env: dict | None = None) -> tuple[flo
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = [0]
-
-    def sample() -> None:
-        while child.poll() is None:
-            peak[0] = max(peak[0], tree_rss(child.pid))
-            time.sleep(0.1)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, errors = child.communicate()
-    sampler.join()
+    (_, errors), peak = communicate_sampling(child)
     if child.returncode:
         raise SystemExit(f"{command[0]} failed (exit {child.returncode}):\n{errors[-3000:]}")
-    return time.perf_counter() - started, peak[0]
+    return time.perf_counter() - started, peak
 
 
 def datatrove_python() -> Path:

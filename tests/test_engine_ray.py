@@ -6,8 +6,6 @@ One local Ray (2 CPUs) serves the module. Skipped, with the reason, only where t
 from __future__ import annotations
 
 import shutil
-import subprocess
-import time
 
 import pytest
 
@@ -16,7 +14,7 @@ ray = pytest.importorskip("ray", reason='the Ray engine tests need the ray extra
 from dataset_builder.build import build_release, work_folder_path  # noqa: E402
 from dataset_builder.config import load_config  # noqa: E402
 
-from .test_engine import _cli, bench_reference, make_bench_project, release_files  # noqa: E402,F401
+from .test_engine import bench_reference, kill_after_three_shards, make_bench_project, release_files  # noqa: E402,F401
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -47,14 +45,7 @@ def test_ray_resumes_from_the_completed_shards(bench_reference, tmp_path):
     config = make_bench_project(tmp_path / "killed")
     project = config.parent
     work = work_folder_path(load_config(config))
-    child = subprocess.Popen(_cli(project), cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while len(list(work.glob("phase0/*.done"))) < 3 and child.poll() is None:
-            time.sleep(0.02)
-        child.kill()
-    finally:
-        child.wait()
-    assert child.returncode == -9, "the build ended before it could be killed"
+    kill_after_three_shards(project, work)
     done = len(list(work.glob("phase0/*.done")))
 
     first_report: list[tuple] = []
