@@ -103,8 +103,12 @@ def _cli(project: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "dataset_builder.cli", "build", "--workers", "1", "--shard-size", "100", *args]
 
 
-def kill_after_three_shards(project: Path, work: Path) -> None:
-    """Start a one-worker CLI build of `project` and `kill -9` it once three shards of phase 0 are done."""
+def killed_bench_build(folder: Path) -> tuple[Path, Path, int]:
+    """A bench project whose one-worker CLI build was `kill -9`ed once three shards of phase 0 were done:
+    (config, work folder, shards of phase 0 done)."""
+    config = make_bench_project(folder)
+    project = config.parent
+    work = work_folder_path(load_config(config))
     child = subprocess.Popen(_cli(project), cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while len(list(work.glob("phase0/*.done"))) < 3 and child.poll() is None:
@@ -113,16 +117,14 @@ def kill_after_three_shards(project: Path, work: Path) -> None:
     finally:
         child.wait()
     assert child.returncode == -9, "the build ended before it could be killed"
+    return config, work, len(list(work.glob("phase0/*.done")))
 
 
 def test_a_killed_build_resumes_to_identical_bytes_and_a_stale_work_folder_is_refused(bench_reference, tmp_path):
     _, reference = bench_reference
-    config = make_bench_project(tmp_path / "killed")
+    config, work, done = killed_bench_build(tmp_path / "killed")
     project = config.parent
-    work = work_folder_path(load_config(config))
-    kill_after_three_shards(project, work)
     assert not (project / "dist" / "demo" / "1.0.0").exists()  # no half release
-    done = len(list(work.glob("phase0/*.done")))
     assert 3 <= done < 16
 
     # another config: its build must not reuse this work

@@ -12,9 +12,8 @@ import pytest
 ray = pytest.importorskip("ray", reason='the Ray engine tests need the ray extra: pip install ".[ray]"')
 
 from dataset_builder.build import build_release, work_folder_path  # noqa: E402
-from dataset_builder.config import load_config  # noqa: E402
 
-from .test_engine import bench_reference, kill_after_three_shards, make_bench_project, release_files  # noqa: E402,F401
+from .test_engine import bench_reference, killed_bench_build, make_bench_project, release_files  # noqa: E402,F401
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -42,11 +41,7 @@ def test_bench_sample_on_ray_is_the_local_release(bench_reference, tmp_path):
 
 def test_ray_resumes_from_the_completed_shards(bench_reference, tmp_path):
     _, reference = bench_reference
-    config = make_bench_project(tmp_path / "killed")
-    project = config.parent
-    work = work_folder_path(load_config(config))
-    kill_after_three_shards(project, work)
-    done = len(list(work.glob("phase0/*.done")))
+    config, _, done = killed_bench_build(tmp_path / "killed")
 
     first_report: list[tuple] = []
 
