@@ -115,7 +115,7 @@ def build_release_folder(shard: Path, base: Path) -> Path:
 
     from dataset_builder.config import load_config
     from dataset_builder.release.card import render_card
-    from dataset_builder.release.manifest import dump_json
+    from dataset_builder.writing import dump_json
     from dataset_builder.release.parquet_shards import write_sharded
     from dataset_builder.release.writer import DUPLICATES_SCHEMA, REJECTED_SCHEMA
 

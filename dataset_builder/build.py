@@ -26,13 +26,15 @@ from .errors import NothingKeptError, OutputError, ReleaseDiffersError, ReleaseE
 from . import phases
 from .engines import engine_for
 from .phases import PhasesResult, Progress, run_phases
-from .release.publish import (
+from .release.placement import (
     check_publishable, clean_leftovers, commit_file, release_lock, replace_release, stage_file, temporary_release,
 )
+from .release.versions import next_version, write_version
 from .release.writer import write_release
 from .shards import DOCUMENTS_PER_SHARD, plan_shards
 from .split_assign import SPLITS
 from .work import WorkFolder
+from .writing import write_atomic
 
 
 @dataclass
@@ -133,6 +135,19 @@ def build_release(
             with contextlib.suppress(OSError):
                 folder.rmdir()
     return BuildResult(config, final, status, manifest, result, warnings + more)
+
+
+def build_next(config_path: str | Path, part: str, **build_options) -> BuildResult:
+    """`build --bump`: the next version after the latest release, written into the config, then built. The
+    config's old bytes come back if the build fails, so a failed bump changes nothing."""
+    config_path = Path(config_path)
+    version = next_version(load_config(config_path), part)
+    old = write_version(config_path, version)
+    try:
+        return build_release(config_path, **build_options)
+    except BaseException:
+        write_atomic(config_path, old)
+        raise
 
 
 def empty_split_warnings(config: Config, result: PhasesResult) -> list[str]:

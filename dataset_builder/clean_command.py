@@ -22,6 +22,7 @@ from .pipeline import cleaning_stages
 from .readers import unique_ids
 from .readers.jsonl import read_jsonl
 from .readers.txt import read_txt
+from .writing import temporary_beside
 
 _JSONL_SUFFIXES = (".jsonl", ".jsonl.zst", ".json")
 
@@ -98,7 +99,7 @@ def clean_files(
     reasons: Counter[str] = Counter()
     edits: Counter[str] = Counter()
     read = kept = 0
-    temporaries = {path: path.with_name(f".{path.name}.tmp-{os.getpid()}") for path in (output, rejected)}
+    temporaries = {path: temporary_beside(path) for path in (output, rejected)}
     try:
         for path in temporaries:
             path.parent.mkdir(parents=True, exist_ok=True)

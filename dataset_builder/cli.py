@@ -88,9 +88,8 @@ def main() -> None:
 def build(config_path: str, force: bool, check: bool, bump: str | None, workers: int | None, resume: bool,
           engine: str, ray_address: str | None, shard_size: int | None) -> None:
     """Build the release dist/<name>/<version>/ from the config."""
-    from .build import build_release, default_workers
+    from .build import build_next, build_release, default_workers
     from .progress import BarProgress, LogProgress, rich_columns
-    from .release.versions import build_next
     from .shards import DOCUMENTS_PER_SHARD
 
     options = dict(force=force, check=check, workers=workers or default_workers(), resume=resume,

@@ -16,7 +16,7 @@ from .build import tree_differences
 from .config import Config
 from .datasheet import document_release
 from .errors import ReleaseExistsError
-from .release.publish import clean_leftovers, release_lock, replace_release, temporary_release
+from .release.placement import clean_leftovers, release_lock, replace_release, temporary_release
 
 
 def _link_or_copy(source: str, target: str) -> None:

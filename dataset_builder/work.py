@@ -10,13 +10,13 @@ finished build removes the folder.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import shutil
 from pathlib import Path
 from typing import Any
 
 from .errors import WorkFolderError
+from .writing import write_atomic
 
 WORK_FORMAT = 1
 
@@ -44,22 +44,15 @@ class WorkFolder:
             return work
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
-        work.write_bytes(key_file, json.dumps(work.key, indent=2, sort_keys=True).encode())
+        write_atomic(key_file, json.dumps(work.key, indent=2, sort_keys=True).encode())
         return work
 
     def path(self, phase: int, name: str) -> Path:
         return self.root / f"phase{phase}" / name
 
-    @staticmethod
-    def write_bytes(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-
     def save(self, phase: int, name: str, value: Any) -> Path:
         path = self.path(phase, name)
-        self.write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         return path
 
     def load(self, phase: int, name: str) -> Any:

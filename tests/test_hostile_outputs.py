@@ -18,7 +18,7 @@ import pytest
 
 from dataset_builder.build import build_release
 from dataset_builder.errors import InvalidReleaseError
-from dataset_builder.release.publish import release_lock
+from dataset_builder.release.placement import release_lock
 from dataset_builder.validate import validate_path
 from dataset_builder.datasheet.documents import ROOT_MARKER
 
@@ -73,12 +73,12 @@ def test_the_datasheet_command_refuses_a_symlinked_plots_folder(ground):
 def test_a_full_disk_while_writing_the_root_datasheet_keeps_it_and_publishes_nothing(ground, monkeypatch):
     ground.config(JSONL)
     (ground.project / "DATASHEET.md").write_text(ROOT_MARKER + "\n\nthe previous datasheet\n", encoding="utf-8")
-    import dataset_builder.release.publish as publish
+    import dataset_builder.release.placement as placement
 
     def no_space(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(publish.os, "fsync", no_space)
+    monkeypatch.setattr(placement.os, "fsync", no_space)
     before = ground.state()
     ground.fails_cleanly(ground.build(), "DATASHEET.md", "No space left on device")
     assert changed(before, ground.state()) == set()
@@ -191,7 +191,7 @@ def _two_versions(ground):
 
 def test_force_rolls_back_when_the_new_release_cannot_be_renamed_in(ground, monkeypatch):
     old = _two_versions(ground)
-    import dataset_builder.release.publish as publish
+    import dataset_builder.release.placement as placement
 
     real_rename = os.rename
     calls = []
@@ -202,7 +202,7 @@ def test_force_rolls_back_when_the_new_release_cannot_be_renamed_in(ground, monk
             raise OSError(errno.EIO, "Input/output error", str(dst))
         return real_rename(src, dst)
 
-    monkeypatch.setattr(publish.os, "rename", second_rename_fails)
+    monkeypatch.setattr(placement.os, "rename", second_rename_fails)
     ground.fails_cleanly(ground.build("--force"), "1.0.0", "Input/output error")
     now = {p.relative_to(ground.release).as_posix(): p.read_bytes() for p in ground.release.rglob("*") if p.is_file()}
     assert now == old

@@ -10,10 +10,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from dataset_builder.build import build_release
+from dataset_builder.build import build_next, build_release
 from dataset_builder.errors import ConfigError
 from dataset_builder.release.diff import diff_releases
-from dataset_builder.release.versions import build_next, bumped, released_versions, with_version
+from dataset_builder.release.versions import bumped, released_versions, with_version
 
 from .conftest import SEEDS, write_config
 

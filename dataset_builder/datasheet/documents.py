@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from ..config import Config
 from ..hashing import file_sha256
 from ..errors import OutputError
-from ..release.manifest import dump_json
+from ..writing import dump_json, write_atomic
 from .answers import DatasheetError, load_answers_or_none
 from .croissant import build_croissant, dump_croissant
 from .facts import FactsTally, compute_facts
@@ -32,10 +32,7 @@ def _write(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     if path.is_file() and path.read_bytes() == data:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomic(path, data)
 
 
 def _file_entry(release_dir: Path, path: Path) -> dict[str, Any]:
@@ -183,12 +180,9 @@ def keep_answers(release_dir: Path, answers_path: Path) -> None:
     """Copy the answers' bytes to build/datasheet.yaml; without an answers file there is no copy."""
     target = Path(release_dir) / BUILD_ANSWERS
     if Path(answers_path).is_file():
-        target.parent.mkdir(exist_ok=True)
         data = Path(answers_path).read_bytes()
         if not (target.is_file() and target.read_bytes() == data):
-            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-            tmp.write_bytes(data)
-            tmp.replace(target)
+            write_atomic(target, data)
     elif target.is_file():
         target.unlink()
 

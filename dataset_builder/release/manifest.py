@@ -3,7 +3,6 @@ inputs and config that produced the release, and the versions of everything that
 
 from __future__ import annotations
 
-import json
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from ..config import Config
 from ..phases import PhasesResult
 from ..split_assign import SPLITS
 from ..tallies import BuildTally
+from ..writing import dump_json
 from .parquet_shards import WrittenFile
 
 MANIFEST_VERSION = 1
@@ -84,11 +84,6 @@ def previous_release_entry(config: Config, release_dir: Path, manifest: dict[str
         return {}
     diff = diff_indexes(index_release(previous), index_release(release_dir, manifest))
     return {"previous": {**previous_record(previous), "changes": changes_summary(diff)}}
-
-
-def dump_json(data: Any) -> str:
-    """The one JSON form of release files: sorted keys, 2-space indent, UTF-8, trailing newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def write_manifest(release_dir: Path, manifest: dict[str, Any]) -> None:

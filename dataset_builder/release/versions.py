@@ -10,12 +10,12 @@ SHA-256, so a chain of releases can be checked.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 
 from ..config import Config
 from ..errors import ConfigError
+from ..writing import write_atomic
 
 PARTS = ("major", "minor", "patch")
 _SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
@@ -87,25 +87,5 @@ def with_version(toml_text: str, version: str) -> str:
 def write_version(config_path: Path, version: str) -> bytes:
     """Set the version in the config file in place; return the old bytes (to restore if the build fails)."""
     old = config_path.read_bytes()
-    staged = config_path.with_name(f".{config_path.name}.tmp-{os.getpid()}")
-    staged.write_bytes(with_version(old.decode("utf-8"), version).encode("utf-8"))
-    os.replace(staged, config_path)
+    write_atomic(config_path, with_version(old.decode("utf-8"), version).encode("utf-8"))
     return old
-
-
-def build_next(config_path: str | Path, part: str, **build_options):
-    """`build --bump`: the next version after the latest release, written into the config, then built. The
-    config's old bytes come back if the build fails, so a failed bump changes nothing."""
-    from ..build import build_release
-    from ..config import load_config
-
-    config_path = Path(config_path)
-    version = next_version(load_config(config_path), part)
-    old = write_version(config_path, version)
-    try:
-        return build_release(config_path, **build_options)
-    except BaseException:
-        staged = config_path.with_name(f".{config_path.name}.tmp-{os.getpid()}")
-        staged.write_bytes(old)
-        os.replace(staged, config_path)
-        raise

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InvalidReleaseError, OutputError, ReleaseLockedError
+from ..writing import temporary_beside
 
 _LEFTOVER = re.compile(r"^\.(?P<version>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)$")
 
@@ -126,7 +127,7 @@ def stage_file(path: Path, data: bytes) -> Path:
                           "replace it by a plain file or remove it")
     if path.exists() and not path.is_file():
         raise OutputError(f"{path}: is not a regular file (a folder?); it is never replaced: move it away")
-    staged = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    staged = temporary_beside(path)
     staged.unlink(missing_ok=True)
     try:
         fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
