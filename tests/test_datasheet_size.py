@@ -12,7 +12,8 @@ import yaml
 from dataset_builder.config import load_config
 from dataset_builder.datasheet import MISSING, compute_facts, load_answers, plots, render_card_body, render_datasheet
 from dataset_builder.datasheet.answers import Answers
-from dataset_builder.datasheet.render import CARD_SECTIONS, FACTS_FOR, SHOWN_ROWS
+from dataset_builder.datasheet.card_body import CARD_SECTIONS
+from dataset_builder.datasheet.render import FACTS_FOR, SHOWN_ROWS
 
 
 def _big(facts):

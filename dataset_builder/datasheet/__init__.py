@@ -25,7 +25,7 @@ from .documents import (
 )
 from .facts import ReleaseFacts, compute_facts
 from .plots import plots
-from .render import render_card_body as _render_card_body
+from .card_body import render_card_body
 from .render import render_datasheet
 
 __all__ = [
@@ -34,11 +34,6 @@ __all__ = [
     "load_answers", "load_answers_or_none", "missing_answer_warnings", "plots", "questions", "refresh_manifest_files", "release_files",
     "render_card_body", "render_datasheet", "write_documents",
 ]
-
-
-def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, figures=None, asset_prefix: str = "") -> str:
-    """The Hub card body (Markdown under the YAML front matter), from the same answers and facts."""
-    return _render_card_body(config, answers, facts, figures, asset_prefix)
 
 
 def card_body(release_dir: Path, config: Config, answers_path: Path) -> str:

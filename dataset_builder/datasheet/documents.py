@@ -15,6 +15,7 @@ from ..hashing import file_sha256
 from ..errors import OutputError
 from ..writing import dump_json, write_atomic
 from .answers import DatasheetError, load_answers_or_none
+from .card_body import render_card_body
 from .croissant import build_croissant, dump_croissant
 from .facts import FactsTally, compute_facts
 from .plots import plots as make_plots
@@ -140,8 +141,6 @@ def card_with_body(card_text: str, body: str) -> str:
 def write_card_body(release_dir: Path, config: Config, answers_path: Path, tally: FactsTally | None = None) -> None:
     """Replace the body of the release's README.md by the card body rendered from the answers and the
     release's files; the YAML front matter (the build's) is kept as it is."""
-    from .render import render_card_body
-
     release_dir = Path(release_dir)
     refuse_links(release_dir)
     path = release_dir / README
