@@ -11,17 +11,14 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .config import CleanConfig, FilterConfig
+from .config import CleanConfig, FilterConfig, InputSpec
 from .document import Document
 from .errors import InputError
 from .pipeline import cleaning_stages
-from .readers import unique_ids
-from .readers.jsonl import read_jsonl
-from .readers.txt import read_txt
+from .shards import InputSet, read_documents
 from .writing import temporary_beside
 
 _JSONL_SUFFIXES = (".jsonl", ".jsonl.zst", ".json")
@@ -34,25 +31,22 @@ def _is_jsonl(path: Path) -> bool:
 _SIDECAR = "metadata.jsonl"  # the Hugging Face convention: metadata of the text files beside it
 
 
-def read_inputs(inputs: list[Path]) -> Iterator[Document]:
-    """Documents of every input: a .txt file, a .jsonl(.zst) file, or a folder of .txt and .jsonl files (a
-    folder's `metadata.jsonl` describes its text files, as in a dataset config)."""
-    for raw in inputs:
-        path = Path(raw)
-        if not path.exists():
-            raise InputError(f"{path}: no such file or folder")
-        root = path.parent if path.is_file() else path
-        if path.is_file():
-            if _is_jsonl(path):
-                yield from read_jsonl(root, path.name, None)
-            else:
-                yield from read_txt(root, path.name, None, None)
-            continue
-        sidecar = path / _SIDECAR
-        if any(path.glob("*.txt")):
-            yield from read_txt(path.parent, path.name, f"{path.name}/{_SIDECAR}" if sidecar.is_file() else None, "*.txt")
-        for file in sorted(p for p in path.iterdir() if p.is_file() and _is_jsonl(p) and p.name != _SIDECAR):
-            yield from read_jsonl(path.parent, f"{path.name}/{file.name}", None)
+def input_set(raw: Path) -> InputSet:
+    """The inputs one path given to `clean` stands for, as a config would declare them beside it: a .txt file, a
+    .jsonl(.zst) file, or a folder of .txt and .jsonl files (a folder's `metadata.jsonl` describes its text
+    files, as in a dataset config)."""
+    path = Path(raw)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    if path.is_file():
+        return InputSet(path.parent, (InputSpec(path.name, "jsonl" if _is_jsonl(path) else "txt"),))
+    specs = []
+    if any(path.glob("*.txt")):
+        sidecar = f"{path.name}/{_SIDECAR}" if (path / _SIDECAR).is_file() else None
+        specs.append(InputSpec(path.name, "txt", metadata=sidecar, glob="*.txt"))
+    for file in sorted(p for p in path.iterdir() if p.is_file() and _is_jsonl(p) and p.name != _SIDECAR):
+        specs.append(InputSpec(f"{path.name}/{file.name}", "jsonl"))
+    return InputSet(path.parent, tuple(specs))
 
 
 def _refuse_overlaps(inputs: list[Path], output: Path, rejected: Path) -> None:
@@ -93,7 +87,7 @@ def clean_files(
     rejected = Path(rejected) if rejected is not None else output.with_name(output.name.removesuffix(".jsonl") + ".rejected.jsonl")
     _refuse_overlaps(list(inputs), output, rejected)
     stages = cleaning_stages(clean, filter)
-    stream: Any = unique_ids(read_inputs(list(inputs)))
+    stream: Any = read_documents(*(input_set(raw) for raw in inputs))
     for stage in stages:
         stream = stage.run(stream)
     reasons: Counter[str] = Counter()

@@ -19,8 +19,8 @@ from typing import Any
 import pyarrow as pa
 
 from .config import Config
-from .errors import InputError
 from .pipeline import Phase, build_stages, merged_stats, plan_phases, run_phase_on
+from .readers import check_ids_unique
 from .release.sinks import SINKS, write_runs
 from .shards import Shard, ShardPlan, check_unchanged, read_shard
 from .stage import is_active
@@ -135,11 +135,7 @@ def check_unique_ids(work: WorkFolder, shards: Sequence[Shard]) -> None:
         for row in _run_rows(work.path(0, shard.name + IDS)):
             yield row["id"], shard.index, row["where"]
 
-    previous = None
-    for entry in heapq.merge(*(keyed(s) for s in shards)):
-        if previous is not None and previous[0] == entry[0]:
-            raise InputError(f"{entry[2]}: field 'id': {entry[0]!r} is already used by {previous[2]}")
-        previous = entry
+    check_ids_unique(heapq.merge(*(keyed(s) for s in shards)))
 
 
 @dataclass

@@ -14,7 +14,7 @@ work folder, and each global step's partial states are merged and decided once.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .cleaning import CleanStage
@@ -23,8 +23,7 @@ from .dedup_exact import ExactDeduplicator
 from .document import Document
 from .extract_metadata import MetadataExtractor
 from .quality_filter import QualityFilter
-from .readers import unique_ids
-from .shards import InputFile, plan_shards, read_shard
+from .shards import InputFile, plan_shards, read_documents
 from .split_assign import SPLITS, SplitAssigner
 from .stage import Stage
 
@@ -107,17 +106,10 @@ class PipelineResult:
         return [d for d in self.documents if d.rejection is None and d.duplicate_of is not None]
 
 
-def read_all(config: Config) -> Iterator[Document]:
-    """Every input document, in config order, read shard by shard as a build reads them; an id seen twice is an
-    input error naming both places."""
-    plan = plan_shards(config)
-    return unique_ids(doc for shard in plan.shards for doc in read_shard(config, shard))
-
-
 def run_pipeline(config: Config) -> PipelineResult:
     """Every stage over every document, in memory."""
     stages = build_stages(config)
-    stream: Iterable[Document] = read_all(config)
+    stream: Iterable[Document] = read_documents(config)
     for stage in stages:
         stream = stage.run(stream)
     documents = list(stream)

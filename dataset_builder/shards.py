@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
+from .config import Config, InputSpec
 from .document import Document
 from .errors import InputError
+from .readers import unique_ids
 from .readers.files import HashedReader, ReadLog, input_files, open_input
 from .readers.jsonl import plan_jsonl_file, read_jsonl_lines
 from .readers.parquet import plan_parquet_file, read_parquet_groups
@@ -41,6 +42,15 @@ class Shard:
     @property
     def name(self) -> str:
         return f"shard-{self.index:06d}"
+
+
+@dataclass(frozen=True)
+class InputSet:
+    """What the shard plan reads of a config: its folder and its `[[inputs]]`. `dataset-builder clean` makes one
+    per path it is given, so it reads them exactly as a build reads its inputs."""
+
+    root: Path
+    inputs: tuple[InputSpec, ...]
 
 
 @dataclass(frozen=True)
@@ -78,7 +88,7 @@ def _stamp(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def plan_shards(config: Config, documents_per_shard: int = DOCUMENTS_PER_SHARD) -> ShardPlan:
+def plan_shards(config: Config | InputSet, documents_per_shard: int = DOCUMENTS_PER_SHARD) -> ShardPlan:
     """Cut every input into shards; each input file is read once here, and hashed."""
     root = config.root
     shards: list[Shard] = []
@@ -117,7 +127,7 @@ def plan_shards(config: Config, documents_per_shard: int = DOCUMENTS_PER_SHARD) 
     return ShardPlan(tuple(shards), files, documents_per_shard)
 
 
-def read_shard(config: Config, shard: Shard) -> Iterator[Document]:
+def read_shard(config: Config | InputSet, shard: Shard) -> Iterator[Document]:
     """The documents of one shard, in input order; an input changed since it was planned is an error (call
     `check_unchanged` again once the shard is read)."""
     check_unchanged(shard)
@@ -129,6 +139,13 @@ def read_shard(config: Config, shard: Shard) -> Iterator[Document]:
     if spec.format == "jsonl":
         return read_jsonl_lines(files[0], shard.files[0], shard.start, shard.stop, shard.offset)
     return read_parquet_groups(files[0], shard.files[0], range(shard.start, shard.stop), shard.offset)
+
+
+def read_documents(*input_sets: Config | InputSet) -> Iterator[Document]:
+    """Every document of the inputs, in order, read as a build reads them: every input planned (so read once and
+    hashed) before the first document, then shard by shard; an id used twice is the build's input error."""
+    plans = [(inputs, plan_shards(inputs)) for inputs in input_sets]
+    return unique_ids(doc for inputs, plan in plans for shard in plan.shards for doc in read_shard(inputs, shard))
 
 
 def check_unchanged(shard: Shard) -> None:
@@ -144,7 +161,7 @@ def check_unchanged(shard: Shard) -> None:
 _txt_inputs: dict = {}
 
 
-def _txt_input(config: Config, number: int):
+def _txt_input(config: Config | InputSet, number: int):
     """A text input's folder and sidecar, read once per process (a worker reads many shards of it)."""
     key = (config, number)
     if key not in _txt_inputs:

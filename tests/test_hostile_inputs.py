@@ -156,6 +156,27 @@ def test_duplicate_ids_in_clean_are_an_error_naming_both_places(ground):
     assert changed(before, ground.state()) == set()
 
 
+def _error_line(run) -> str:
+    return next(line for line in run.output.splitlines() if "error:" in line)
+
+
+@pytest.mark.parametrize("second", [
+    jsonl_lines(1, start=3) + jsonl_lines(1, start=1),  # two ids used again: the build names the smaller
+    jsonl_lines(1, start=5) + '{"id": "doc-6", "text": 5}\n',
+    jsonl_lines(1, start=5) + "{not json\n",
+], ids=["two-reused-ids", "text-not-a-string", "not-json"])
+def test_clean_and_build_give_the_same_error_for_the_same_input(ground, second):
+    ground.write("in/a.jsonl", jsonl_lines(4))
+    ground.write("in/b.jsonl", second)
+    ground.config(JSONL)
+    build = ground.build()
+    clean = ground.cli("clean", str(ground.project / "in"), "-o", str(ground.outside / "out.jsonl"))
+    ground.fails_cleanly(build, "in/b.jsonl:")
+    ground.fails_cleanly(clean, "in/b.jsonl:")
+    assert _error_line(clean) == _error_line(build)
+    assert not (ground.outside / "out.jsonl").exists()
+
+
 def test_the_manifest_hashes_the_bytes_that_were_read_not_the_file_later(ground):
     original = article(1).encode("utf-8")
     ground.write("in/a.txt", original)

@@ -8,7 +8,8 @@ from collections import Counter
 from dataset_builder.config import CleanConfig, FilterConfig, SplitConfig, load_config
 from dataset_builder.dedup_exact import ExactDeduplicator
 from dataset_builder.document import Document, Origin
-from dataset_builder.pipeline import build_stages, read_all, run_pipeline
+from dataset_builder.pipeline import build_stages, run_pipeline
+from dataset_builder.shards import read_documents
 from dataset_builder.quality_filter import QualityFilter
 from dataset_builder.split_assign import SPLITS, assign_split
 from dataset_builder.cleaning import CleanStage
@@ -19,7 +20,7 @@ PINYIN_ANNOTATION = re.compile(r"[\u4e00-\u9fff][(（][a-zA-Zāáǎàēéěèī�
 
 
 def seed_documents() -> list[Document]:
-    return list(read_all(load_config(REPO / "dataset.toml")))
+    return list(read_documents(load_config(REPO / "dataset.toml")))
 
 
 def doc(id_: str, text: str) -> Document:

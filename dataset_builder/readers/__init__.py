@@ -25,15 +25,25 @@ def read_input(root: Path, spec: InputSpec, log: ReadLog | None = None) -> Itera
     raise ValueError(f"unknown input format {spec.format!r}")  # the config schema admits no other
 
 
+def check_ids_unique(entries: Iterable[tuple[str, int, str]]) -> None:
+    """`entries`: (id, reading order, where) sorted by id, then reading order. The smallest id used twice is an
+    input error naming its second place and its first. The build merges its shards' sorted id runs into this;
+    `unique_ids` sorts one stream's, so both report the same id the same way."""
+    previous = None
+    for entry in entries:
+        if previous is not None and previous[0] == entry[0]:
+            raise InputError(f"{entry[2]}: field 'id': {entry[0]!r} is already used by {previous[2]}")
+        previous = entry
+
+
 def unique_ids(documents: Iterable[Document]) -> Iterator[Document]:
-    """The documents unchanged; an id seen twice is an input error naming both places."""
-    seen: dict[str, str] = {}
-    for doc in documents:
-        where = doc.origin.describe()
-        if doc.id in seen:
-            raise InputError(f"{where}: field 'id': {doc.id!r} is already used by {seen[doc.id]}")
-        seen[doc.id] = where
+    """The documents unchanged; once all are read, an id seen twice is an input error naming both places (the
+    one the build reports for the same input)."""
+    entries = []
+    for number, doc in enumerate(documents):
+        entries.append((doc.id, number, doc.origin.describe()))
         yield doc
+    check_ids_unique(sorted(entries))
 
 
-__all__ = ["ReadLog", "read_input", "decode_text", "unique_ids"]
+__all__ = ["ReadLog", "check_ids_unique", "read_input", "decode_text", "unique_ids"]
