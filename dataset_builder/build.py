@@ -47,7 +47,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def tree_differences(new: Path, old: Path) -> list[str]:
+def differing_paths(new: Path, old: Path) -> list[str]:
     """Relative paths that differ between two release folders (added, removed or changed)."""
     def files(root: Path) -> dict[str, Path]:
         return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
@@ -220,7 +220,7 @@ def _put_in_place(temporary: Path, final: Path, *, force: bool, check: bool) -> 
             raise ReleaseDiffersError(f"{final}: no release to check against (build it first)")
         os.rename(temporary, final)
         return "written"
-    differences = tree_differences(temporary, final)
+    differences = differing_paths(temporary, final)
     if not differences:
         return "checked" if check else "unchanged"
     listed = ", ".join(differences[:10]) + (f" and {len(differences) - 10} more" if len(differences) > 10 else "")

@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .build import tree_differences
+from .build import differing_paths
 from .config import Config
 from .datasheet import document_release
 from .errors import ReleaseExistsError
@@ -40,7 +40,7 @@ def regenerate_documents(release_dir: Path, config: Config, answers_path: Path |
             copy.parent.mkdir(parents=True)
             shutil.copytree(final, copy, symlinks=True, copy_function=_link_or_copy)
             warnings += document_release(copy, config, answers_path, strict=strict)
-            differences = tree_differences(copy, final)
+            differences = differing_paths(copy, final)
             if not differences:
                 return "unchanged", warnings
             if (copy / "manifest.json").read_bytes() == (final / "manifest.json").read_bytes():

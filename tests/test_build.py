@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from datasets import Features
 
-from dataset_builder.build import build_release, tree_differences
+from dataset_builder.build import build_release, differing_paths
 from dataset_builder.errors import InputError, OutputError, ReleaseDiffersError, ReleaseExistsError
 from dataset_builder.schema import document_arrow_schema, document_features
 from dataset_builder.datasheet.documents import ROOT_MARKER
@@ -197,7 +197,7 @@ def test_committed_seed_release_is_reproduced_byte_for_byte():
     """CI's guard: rebuilding the committed release from the committed seeds gives the same bytes."""
     result = build_release(REPO / "dataset.toml", check=True)
     assert result.status == "checked"
-    assert tree_differences(result.release_dir, result.release_dir) == []
+    assert differing_paths(result.release_dir, result.release_dir) == []
 
 
 def test_cli_datasheet_regenerates_the_documents_of_an_existing_release(seed_project):

@@ -33,7 +33,7 @@ def _texts() -> list[str]:
 def _run_untriggered(operator, doc: Document) -> None:
     if isinstance(operator, LineOperator):
         lines = doc.text.split("\n") if doc.text else []
-        kept = operator.apply(lines, doc)
+        kept = operator.kept_lines(lines, doc)
         doc.text = "\n".join(kept)
     else:
         operator(doc)
@@ -47,7 +47,7 @@ def test_an_operator_changes_nothing_where_its_trigger_finds_nothing(operator):
         before = copy.deepcopy(doc)
         _run_untriggered(operator, doc)
         changed = (doc.text, doc.edits, doc.flags, doc.rejection) != (before.text, before.edits, before.flags, before.rejection)
-        if operator.applies(text):
+        if operator.may_change(text):
             acted += changed
         else:
             skipped += 1

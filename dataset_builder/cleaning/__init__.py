@@ -79,7 +79,7 @@ class CleanStage(Stage):
             if is_line_operator:
                 if lines is None:
                     lines = text.split("\n") if text else []  # type: ignore[union-attr]
-                kept = operator.apply(lines, doc)  # type: ignore[attr-defined]
+                kept = operator.kept_lines(lines, doc)  # type: ignore[attr-defined]
                 if kept is not lines:
                     lines, text = kept, None
             else:

@@ -33,7 +33,7 @@ class CleaningOperator:
             return ()
         return self.trigger if isinstance(self.trigger, tuple) else (self.trigger,)
 
-    def applies(self, text: str) -> bool:
+    def may_change(self, text: str) -> bool:
         """The cheap question asked first: could this operator change `text` at all?"""
         return self.trigger is None or any(p.search(text) is not None for p in self.triggers())
 
@@ -46,16 +46,16 @@ class LineOperator(CleaningOperator):
 
     unit = "lines"
 
-    def apply(self, lines: list[str], doc: Document) -> list[str]:  # pragma: no cover - abstract
+    def kept_lines(self, lines: list[str], doc: Document) -> list[str]:  # pragma: no cover - abstract
         """The lines to keep, as a new list when anything changed (`lines` itself is never edited in place). Must record
         its own edits (normally the number of lines dropped)."""
         raise NotImplementedError
 
     def __call__(self, doc: Document) -> None:
-        if not self.applies(doc.text):
+        if not self.may_change(doc.text):
             return
         lines = doc.text.split("\n") if doc.text else []
-        kept = self.apply(lines, doc)
+        kept = self.kept_lines(lines, doc)
         if kept != lines:
             doc.text = "\n".join(kept)
 

@@ -55,7 +55,7 @@ class HttpErrorRemover(LineOperator):
     name = "http_error_remover"
     trigger = _HTTP_CANDIDATE
 
-    def apply(self, lines: list[str], doc: Document) -> list[str]:
+    def kept_lines(self, lines: list[str], doc: Document) -> list[str]:
         drop = {
             i
             for i in candidate_lines(_HTTP_CANDIDATE, lines)
@@ -77,7 +77,7 @@ class JunkLineRemover(LineOperator):
     name = "junk_line_remover"
     trigger = _JUNK
 
-    def apply(self, lines: list[str], doc: Document) -> list[str]:
+    def kept_lines(self, lines: list[str], doc: Document) -> list[str]:
         drop = set(candidate_lines(_JUNK, lines))
         return drop_lines(self, lines, doc, drop)
 
@@ -109,7 +109,7 @@ class CopyrightRemover(LineOperator):
     # Every line it drops has one of its words or codes (ICP, (c)), a short notice or a footer label.
     trigger = (_COPYRIGHT, re.compile(r"ICP|icp|\(c\)|\(C\)"), _SHORT_NOTICE, _FOOTER_LABEL_WORDS)
 
-    def apply(self, lines: list[str], doc: Document) -> list[str]:
+    def kept_lines(self, lines: list[str], doc: Document) -> list[str]:
         text = "\n".join(lines)
         drop = {i for i in candidate_lines(_COPYRIGHT, lines, text) if len(lines[i]) <= 160}
         if "ICP" in text or "icp" in text or "(c)" in text or "(C)" in text:
@@ -201,7 +201,7 @@ class NavigationRemover(LineOperator):
     # Every line it drops has a navigation word or shape, a site-banner suffix or an ASCII letter.
     trigger = (_NAVIGATION_WORDS, _NAVIGATION_SHAPE, re.compile(_SITE_BANNER_SUFFIX), _ASCII_LETTER)
 
-    def apply(self, lines: list[str], doc: Document) -> list[str]:
+    def kept_lines(self, lines: list[str], doc: Document) -> list[str]:
         text = "\n".join(lines)
         candidates = set(candidate_lines(_NAVIGATION_WORDS, lines, text))
         candidates.update(candidate_lines(_NAVIGATION_SHAPE, lines, text))

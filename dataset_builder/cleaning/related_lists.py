@@ -50,7 +50,7 @@ class RelatedListRemover(LineOperator):
     name = "related_list_remover"
     trigger = (_HEADING_CANDIDATE, _ITEM_CANDIDATE)
 
-    def apply(self, lines: list[str], doc: Document) -> list[str]:
+    def kept_lines(self, lines: list[str], doc: Document) -> list[str]:
         text = "\n".join(lines)
         if _HEADING_CANDIDATE.search(text) is None and _ITEM_CANDIDATE.search(text) is None:
             return lines
@@ -86,7 +86,7 @@ class RelatedListRemover(LineOperator):
 class PageTailTrimmer(LineOperator):
     name = "page_tail_trimmer"
 
-    def apply(self, lines: list[str], doc: Document) -> list[str]:
+    def kept_lines(self, lines: list[str], doc: Document) -> list[str]:
         last = next((i for i in range(len(lines) - 1, -1, -1) if is_paragraph(lines[i])), None)
         if last is None:
             return lines

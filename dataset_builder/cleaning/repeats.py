@@ -24,7 +24,7 @@ class TeaserRemover(LineOperator):
     unit = "paragraphs"
     trigger = _ELLIPSIS_LINE
 
-    def apply(self, lines: list[str], doc: Document) -> list[str]:
+    def kept_lines(self, lines: list[str], doc: Document) -> list[str]:
         drop: set[int] = set()
         for i in candidate_lines(_ELLIPSIS_LINE, lines):
             line = lines[i]
@@ -45,7 +45,7 @@ class DuplicateLineRemover(LineOperator):
     def __init__(self, min_chars: int = 10) -> None:
         self.min_chars = min_chars
 
-    def apply(self, lines: list[str], doc: Document) -> list[str]:
+    def kept_lines(self, lines: list[str], doc: Document) -> list[str]:
         if len(set(lines)) == len(lines):
             return lines
         seen: set[str] = set()

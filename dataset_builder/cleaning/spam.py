@@ -77,7 +77,7 @@ class SpamLineRemover(LineOperator):
     def __init__(self, max_spam_share: float = 0.5) -> None:
         self.max_spam_share = max_spam_share
 
-    def apply(self, lines: list[str], doc: Document) -> list[str]:
+    def kept_lines(self, lines: list[str], doc: Document) -> list[str]:
         candidates = candidate_lines(_CANDIDATE, lines)
         if not candidates:
             return lines

@@ -20,7 +20,7 @@ from .answers import (
 )
 from .croissant import build_croissant
 from .documents import (
-    card_with_body, default_answers_path, document_release, refresh_manifest_files, release_files, root_datasheet,
+    card_with_body, default_answers_path, document_release, refresh_manifest_files, root_datasheet,
     write_card_body, write_documents,
 )
 from .facts import ReleaseFacts, compute_facts
@@ -31,7 +31,7 @@ from .render import render_datasheet
 __all__ = [
     "card_with_body", "default_answers_path", "document_release", "root_datasheet", "write_card_body",
     "MISSING", "Answers", "DatasheetError", "ReleaseFacts", "build_croissant", "card_body", "compute_facts",
-    "load_answers", "load_answers_or_none", "missing_answer_warnings", "plots", "questions", "refresh_manifest_files", "release_files",
+    "load_answers", "load_answers_or_none", "missing_answer_warnings", "plots", "questions", "refresh_manifest_files",
     "render_card_body", "render_datasheet", "write_documents",
 ]
 

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 from ..config import Config
 from ..hashing import file_sha256
 from ..errors import OutputError
+from ..release.reader import CARD, CROISSANT, DATASHEET, MANIFEST
 from ..writing import dump_json, write_atomic
 from .answers import DatasheetError, load_answers_or_none
 from .card_body import render_card_body
@@ -21,10 +22,7 @@ from .facts import FactsTally, compute_facts
 from .plots import plots as make_plots
 from .render import render_datasheet
 
-DATASHEET = "DATASHEET.md"
-CROISSANT = "croissant.json"
 PLOTS_DIR = "plots"
-MANIFEST = "manifest.json"
 
 
 def _write(path: Path, text: str) -> None:
@@ -44,7 +42,7 @@ def _file_entry(release_dir: Path, path: Path) -> dict[str, Any]:
     return {"path": rel, "sha256": digest, "bytes": size, "rows": rows}
 
 
-def release_files(release_dir: Path) -> list[Path]:
+def listed_files(release_dir: Path) -> list[Path]:
     """Every file of the release except manifest.json and hidden (temporary) files, in path order."""
     release_dir = Path(release_dir)
     found = [
@@ -61,7 +59,7 @@ def refresh_manifest_files(release_dir: Path) -> dict[str, Any]:
     release_dir = Path(release_dir)
     path = release_dir / MANIFEST
     manifest = json.loads(path.read_text("utf-8"))
-    manifest["files"] = [_file_entry(release_dir, p) for p in release_files(release_dir)]
+    manifest["files"] = [_file_entry(release_dir, p) for p in listed_files(release_dir)]
     _write(path, dump_json(manifest))
     return manifest
 
@@ -120,7 +118,6 @@ def write_documents(release_dir: Path, config: Config, answers_path: Path, stric
     return warnings
 
 
-README = "README.md"
 ANSWERS = "datasheet.yaml"
 
 
@@ -143,7 +140,7 @@ def write_card_body(release_dir: Path, config: Config, answers_path: Path, tally
     release's files; the YAML front matter (the build's) is kept as it is."""
     release_dir = Path(release_dir)
     refuse_links(release_dir)
-    path = release_dir / README
+    path = release_dir / CARD
     try:
         current = path.read_text("utf-8")
     except OSError as exc:
@@ -161,7 +158,7 @@ def document_release(release_dir: Path, config: Config, answers_path: Path | Non
     answers_path = Path(answers_path) if answers_path is not None else default_answers_path(config)
     warnings = write_documents(release_dir, config, answers_path, strict=strict, refresh_manifest=False, tally=tally)
     keep_answers(release_dir, answers_path)
-    if (Path(release_dir) / README).is_file():
+    if (Path(release_dir) / CARD).is_file():
         write_card_body(release_dir, config, answers_path, tally)
     if (Path(release_dir) / MANIFEST).is_file():
         refresh_manifest_files(release_dir)

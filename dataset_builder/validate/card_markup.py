@@ -19,7 +19,7 @@ def _tokens(tokens, line: int | None = None) -> Iterator[tuple[object, int | Non
             yield from _tokens(token.children, here)
 
 
-def markup_problems(text: str, front_matter_lines: int = 0) -> list[tuple[int | None, str]]:
+def markdown_problems(text: str, front_matter_lines: int = 0) -> list[tuple[int | None, str]]:
     """(line, message) for raw HTML and unsafe links or images in a Markdown document."""
     from markdown_it import MarkdownIt
 

@@ -9,14 +9,12 @@ from typing import Any, Iterator
 
 from jsonschema import Draft202012Validator
 
+from ...release.reader import MANIFEST
 from ...schema import load_schema
 from ..report import Problem
 from ..rows import error_field, short_message
 from ..view import ReleaseView, problem
 from .layout import SPLIT_RE
-
-MANIFEST = "manifest.json"
-
 
 def json_line(text: str, path: list[Any]) -> int | None:
     """The line of the last named key of `path` in pretty-printed JSON (good enough for annotations)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...release.reader import CARD, DATASHEET
-from ..card_markup import markup_problems as _markdown_problems
+from ..card_markup import markdown_problems
 from ..report import Problem
 from ..view import ReleaseView, problem
 
@@ -19,5 +19,5 @@ def markup_problems(view: ReleaseView) -> Iterator[Problem]:
         if text.startswith("---\n") and "\n---\n" in text[3:]:  # the card's YAML front matter is not Markdown
             end = text.index("\n---\n", 3) + len("\n---\n")
             offset, text = text[:end].count("\n"), text[end:]
-        for line, message in _markdown_problems(text, offset):
+        for line, message in markdown_problems(text, offset):
             yield problem(name, message, line=line, check="markup")
