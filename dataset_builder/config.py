@@ -191,6 +191,12 @@ def read_config_file(path: Path) -> tuple[str, dict[str, Any]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigFileError(path, f"cannot read the config: {exc.strerror or exc}") from None
+    return parse_config_bytes(raw, path)
+
+
+def parse_config_bytes(raw: bytes, path: Path) -> tuple[str, dict[str, Any]]:
+    """The text and parsed tables of a config's bytes (`path` names it in errors); ConfigFileError when they are
+    not UTF-8 TOML. The one TOML loading of configs: dataset.toml, and build/dataset.toml inside a release."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -33,3 +33,9 @@ def test_release_keeps_its_config_and_answers_listed_and_validated(seed_project)
     assert run.returncode == 1
     assert "build/dataset.toml: is not the config manifest.json records" in run.stdout
     assert "build/datasheet.yaml: bogus: Additional properties are not allowed" in run.stdout
+
+    # a kept config that is not TOML gets the message dataset.toml itself would get
+    config.write_text("name = \n", encoding="utf-8")
+    run = _validate(release)
+    assert run.returncode == 1
+    assert "build/dataset.toml: not valid TOML: " in run.stdout

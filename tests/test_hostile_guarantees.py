@@ -127,7 +127,7 @@ def test_validate_refuses_a_row_group_over_its_memory_bound_naming_file_and_grou
     release = build_release(ground.project / "dataset.toml").release_dir
     shard = sorted((release / folder).glob("*.parquet"))[0]
     declared = pq.ParquetFile(shard).metadata.row_group(0).total_byte_size
-    monkeypatch.setattr(memory, "MAX_ROW_GROUP_BYTES", declared - 1)
+    monkeypatch.setattr(memory, "MAX_READ_ROW_GROUP_BYTES", declared - 1)
     report = validate_path(release, check_load=False)
     rel = shard.relative_to(release).as_posix()
     found = [p for p in report.problems if p.file.endswith(rel) and "row group 0 declares" in p.message]

@@ -1,6 +1,6 @@
 """Validate reads Parquet files one row group at a time, in batches of bounded size, so its memory follows the
 largest row group, not the file (a 262 KB shard of highly compressible text once cost 2.9 GB). A row group whose
-footer declares more than MAX_ROW_GROUP_BYTES uncompressed is reported and not read: the build writes row groups
+footer declares more than MAX_READ_ROW_GROUP_BYTES uncompressed is reported and not read: the build writes row groups
 of at most 100 MiB (release/parquet_shards.py), so only a file made elsewhere has larger ones."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 
 from ..release.reader import BATCH_ROWS
 
-MAX_ROW_GROUP_BYTES = 512 * 1024 * 1024
+MAX_READ_ROW_GROUP_BYTES = 512 * 1024 * 1024
 BATCH_BYTES = 64 * 1024 * 1024  # Arrow bytes per batch, about: rows per batch follow the row group's density
 
 
@@ -21,9 +21,9 @@ def oversized_row_group(pf: pq.ParquetFile) -> str | None:
     for g in range(pf.metadata.num_row_groups):
         rg = pf.metadata.row_group(g)
         declared = max(rg.total_byte_size, sum(rg.column(c).total_uncompressed_size for c in range(rg.num_columns)))
-        if declared > MAX_ROW_GROUP_BYTES:
+        if declared > MAX_READ_ROW_GROUP_BYTES:
             return (f"row group {g} declares {declared:,} bytes uncompressed; validate reads at most "
-                    f"{MAX_ROW_GROUP_BYTES:,} at a time (write smaller row groups), so its rows are not checked")
+                    f"{MAX_READ_ROW_GROUP_BYTES:,} at a time (write smaller row groups), so its rows are not checked")
     return None
 
 

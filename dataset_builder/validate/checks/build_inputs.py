@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
+from pathlib import Path
 from typing import Iterator
 
-from ...config import check_config_data
+from ...config import ConfigFileError, check_config_data, parse_config_bytes
 from ...datasheet.answers import DatasheetError, load_answers
 from ...datasheet.documents import BUILD_ANSWERS, BUILD_CONFIG
 from ...release.reader import MANIFEST
@@ -36,9 +36,9 @@ def build_input_problems(view: ReleaseView) -> Iterator[Problem]:
             yield problem(BUILD_CONFIG, f"is not the config {MANIFEST} records (config.sha256 {recorded[:12]}…)",
                           check="build")
         try:
-            parsed = tomllib.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            yield problem(BUILD_CONFIG, f"not a readable TOML config: {exc}", check="build")
+            _, parsed = parse_config_bytes(data, Path(BUILD_CONFIG))
+        except ConfigFileError as exc:
+            yield problem(BUILD_CONFIG, exc.what, check="build")  # as for dataset.toml
         else:
             for message in check_config_data(parsed, BUILD_CONFIG):
                 yield problem(BUILD_CONFIG, message.removeprefix(f"{BUILD_CONFIG}: "), check="build")
