@@ -117,5 +117,10 @@ class Document:
         }
 
 
+def is_active(doc: Document) -> bool:
+    """Still in the running: neither rejected nor a duplicate. Stages and global steps see only these."""
+    return doc.rejection is None and doc.duplicate_of is None
+
+
 # The quality signals every row carries (schema/document.schema.json, property `quality`).
 QUALITY_SIGNALS = ("han_ratio", "line_end_punct_ratio", "repeated_ngram_ratio")

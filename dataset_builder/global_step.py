@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Generic, TypeVar
 
-from .document import Document
+from .document import Document, is_active
 
 State = TypeVar("State")
 Decision = TypeVar("Decision")
@@ -42,7 +42,7 @@ class GlobalStep(Generic[State, Decision]):
 
     def run_together(self, docs: Sequence[Document]) -> None:
         """Observe, decide and apply over documents held in memory (one shard holding everything)."""
-        active = [d for d in docs if d.rejection is None and d.duplicate_of is None]
+        active = [d for d in docs if is_active(d)]
         decision = self.decide(self.observe(active))
         for doc in active:
             self.apply(doc, decision)

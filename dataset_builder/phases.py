@@ -19,11 +19,11 @@ from typing import Any
 import pyarrow as pa
 
 from .config import Config
+from .document import is_active
 from .pipeline import Phase, build_stages, merged_stats, plan_phases, run_phase_on
 from .readers import check_ids_unique
 from .release.sinks import SINKS, write_runs
 from .shards import Shard, ShardPlan, check_unchanged, read_shard
-from .stage import is_active
 from .tallies import BuildTally
 from .work import WorkFolder
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from .cleaning import CleanStage
 from .config import CleanConfig, Config, FilterConfig
 from .dedup_exact import ExactDeduplicator
-from .document import Document
+from .document import Document, is_active
 from .extract_metadata import MetadataExtractor
 from .quality_filter import QualityFilter
 from .shards import InputFile, plan_shards, read_documents
@@ -93,7 +93,7 @@ class PipelineResult:
     def kept(self) -> dict[str, list[Document]]:
         by_split: dict[str, list[Document]] = {s: [] for s in SPLITS}
         for doc in self.documents:
-            if doc.rejection is None and doc.duplicate_of is None:
+            if is_active(doc):
                 by_split[doc.split].append(doc)
         return by_split
 

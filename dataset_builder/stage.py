@@ -18,12 +18,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from .document import Document
+from .document import Document, is_active
 from .global_step import GlobalStep
-
-
-def is_active(doc: Document) -> bool:
-    return doc.rejection is None and doc.duplicate_of is None
 
 
 class Stage:
