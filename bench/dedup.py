@@ -17,6 +17,7 @@ import pickle
 import resource
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import zstandard
@@ -24,7 +25,8 @@ import zstandard
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
 from dataset_builder.config import DedupConfig  # noqa: E402
-from dataset_builder.dedup_near import NearDuplicates, library_versions  # noqa: E402
+from dataset_builder.dedup import Duplicates  # noqa: E402
+from dataset_builder.dedup_near import library_versions  # noqa: E402
 from dataset_builder.document import Document, Origin  # noqa: E402
 
 DEFAULT_CORPUS = Path("/work/shared/bench/zh_mixed_316k.jsonl.zst")
@@ -49,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
     docs = read(args.corpus, args.limit)
     config = DedupConfig()
-    step = NearDuplicates(config)
+    step = Duplicates(config)
     started, cpu_started = time.perf_counter(), time.process_time()
     states = [step.observe(docs[i:i + args.batch]) for i in range(0, len(docs), args.batch)]
     observed, cpu_observed = time.perf_counter(), time.process_time()
@@ -64,18 +66,18 @@ def main() -> None:
         step.apply(doc, decision)
     applied = time.perf_counter()
     n = len(docs)
-    copies = sum(1 for d in docs if d.duplicate_of)
+    copies = Counter(d.duplicate_kind for d in docs if d.duplicate_of)
     clusters = len({c.cluster_id for c in decision.values()})
-    print(f"near-duplicates ({library_versions()}, n={config.ngram_size}, {config.bands}x{config.rows}, "
+    print(f"dedup, exact + near ({library_versions()}, n={config.ngram_size}, {config.bands}x{config.rows}, "
           f"t={config.threshold}) on {n} documents, batches of {args.batch}")
     print(f"signatures (observe): {observed - started:.1f} s wall, {n / (observed - started):,.0f} docs/s; "
           f"{cpu_observed - cpu_started:.1f} s CPU, {n / (cpu_observed - cpu_started):,.0f} docs/CPU-s")
     print(f"clustering (merge + decide): {decided - merge_started:.1f} s wall, {n / (decided - merge_started):,.0f} "
           f"docs/s; {cpu_decided - cpu_merge:.1f} s CPU, {n / (cpu_decided - cpu_merge):,.0f} docs/CPU-s")
     print(f"apply: {applied - decided:.2f} s; total {n / (applied - started - (merge_started - observed)):,.0f} docs/s")
-    print(f"clusters of 2+: {clusters}, copies marked: {copies}")
+    print(f"clusters of 2+: {clusters}, copies marked: {copies.get('exact', 0)} exact, {copies.get('near', 0)} near")
     print(f"index: {state_bytes / n:,.0f} bytes/doc of merged state as pickled (signature {4 * config.num_perm} B "
-          f"+ id + published_at); decide adds a {4 * config.num_perm} B/doc signature matrix and one sorted band at a time")
+          f"+ 16-byte text digest + id + published_at); decide adds a {4 * config.num_perm} B/doc signature matrix and one sorted band at a time")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 

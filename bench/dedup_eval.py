@@ -32,7 +32,8 @@ import zstandard
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
 from dataset_builder.config import DedupConfig  # noqa: E402
-from dataset_builder.dedup_near import NearDuplicates, shingles  # noqa: E402
+from dataset_builder.dedup import Duplicates  # noqa: E402
+from dataset_builder.dedup_near import shingles  # noqa: E402
 from dataset_builder.document import Document, Origin  # noqa: E402
 from tests.reposts import SITES, repost, with_chrome  # noqa: E402
 
@@ -98,7 +99,7 @@ def true_jaccard(a: str, b: str, n: int) -> float:
     return len(sa & sb) / len(sa | sb) if sa | sb else 1.0
 
 
-def score(step: NearDuplicates, state, docs, story_of, kind_of, jaccards) -> dict:
+def score(step: Duplicates, state, docs, story_of, kind_of, jaccards) -> dict:
     decision = step.decide(state)
     cluster = {d.id: decision[d.id].cluster_id if d.id in decision else d.id for d in docs}
     members: dict[str, list[str]] = defaultdict(list)
@@ -156,7 +157,7 @@ def main() -> None:
     states, jaccards = {}, {}
     for n, b, r, t in grid:
         config = DedupConfig(ngram_size=n, num_perm=b * r, bands=b, rows=r, threshold=t, seed=default.seed)
-        step = NearDuplicates(config)
+        step = Duplicates(config)
         if (n, b * r) not in states:
             states[(n, b * r)] = step.observe(docs)
         if n not in jaccards:

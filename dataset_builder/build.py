@@ -166,7 +166,7 @@ def nothing_kept(result: PhasesResult) -> str:
     inputs = ", ".join(f"{f.path} ({tally.read_per_file.get(f.path, 0)})" for f in result.inputs) or "no file matched the inputs"
     why = [f"{n} rejected: {reason} ({stage})" for (stage, reason), n in sorted(tally.rejected_by_reason.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
     if tally.duplicates:
-        why.append(f"{tally.duplicates} exact duplicates")
+        why.append(f"{tally.duplicates} duplicates")
     return (f"no document was kept, so there is no release to write: {tally.read} documents read "
             f"(inputs: {inputs})" + (f"; {', '.join(why)}" if why else "")
             + ". Check the inputs' paths and globs and the [filter] thresholds")

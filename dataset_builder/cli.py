@@ -296,7 +296,8 @@ def print_summary(result) -> None:
     for entry in counts["rejected_by_reason"]:
         table.add_row(f"rejected: {entry['reason']} ({entry['stage']})", str(entry["count"]))
     table.add_row("rejected in all", str(counts["rejected"]))
-    table.add_row("exact duplicates", str(counts["duplicates"]))
+    by_kind = counts.get("duplicates_by_kind", {})
+    table.add_row("duplicates", f"{counts['duplicates']} ({by_kind.get('exact', 0)} exact, {by_kind.get('near', 0)} near)")
     table.add_row("bytes written", f"{sum(f['bytes'] for f in result.manifest['files']):,}")
     out.print(table)
     verdict = {

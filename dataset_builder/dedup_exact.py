@@ -1,74 +1,28 @@
-"""Exact deduplication on the cleaned text.
+"""Exact duplicates: documents whose cleaned texts are identical (the exact half of dedup.py).
 
-Documents with the same cleaned text form a cluster; the one with the smallest id is kept and the others are
-marked `duplicate_of` it. Choosing by id rather than by arrival order makes the result independent of input
-order and of how the work is partitioned.
-
-A global step (global_step.py): `observe` maps each text's 16-byte digest to the smallest id holding it and
-notes digests seen twice; `merge` keeps the smaller id; `decide` keeps only the repeated digests; `apply` marks
-every document whose id is not its digest's smallest.
+A text is compared by its 16-byte BLAKE2b digest, so the global step holds 16 bytes per document instead of the
+text.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-
-from .document import Document
-from .global_step import GlobalStep
-from .stage import Stage
+from collections.abc import Callable, Mapping
 
 
-def text_digest(doc: Document) -> bytes:
-    return hashlib.blake2b(doc.text.encode("utf-8"), digest_size=16).digest()
+def text_digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
-@dataclass
-class Keepers:
-    smallest: dict[bytes, str] = field(default_factory=dict)  # text digest -> smallest id with that text
-    repeated: set[bytes] = field(default_factory=set)  # digests held by more than one document
-
-
-class ExactDuplicates(GlobalStep[Keepers, dict[bytes, str]]):
-    name = "dedup_exact"
-    state_note = "per active document: a 16-byte text digest and its id (one dict entry)"
-
-    def observe(self, docs: Sequence[Document]) -> Keepers:
-        state = Keepers()
-        for doc in docs:
-            self._add(state, text_digest(doc), doc.id)
-        return state
-
-    def merge(self, a: Keepers, b: Keepers) -> Keepers:
-        if len(a.smallest) < len(b.smallest):
-            a, b = b, a
-        a.repeated |= b.repeated
-        for digest, id_ in b.smallest.items():
-            self._add(a, digest, id_)
-        return a
-
-    @staticmethod
-    def _add(state: Keepers, digest: bytes, id_: str) -> None:
-        kept = state.smallest.get(digest)
-        if kept is None:
-            state.smallest[digest] = id_
-            return
-        state.repeated.add(digest)
-        if id_ < kept:
-            state.smallest[digest] = id_
-
-    def decide(self, state: Keepers) -> dict[bytes, str]:
-        return {digest: state.smallest[digest] for digest in state.repeated}
-
-    def apply(self, doc: Document, decision: dict[bytes, str]) -> None:
-        if not decision:
-            return
-        kept = decision.get(text_digest(doc), doc.id)
-        if kept != doc.id:
-            doc.duplicate_of = kept
-
-
-class ExactDeduplicator(Stage):
-    name = "dedup_exact"
-    global_step = ExactDuplicates()
+def exact_groups(digests: Mapping[str, bytes], rank: Callable[[str], tuple]) -> dict[str, list[str]]:
+    """Ids that share a digest, as survivor -> the other ids of its group (groups of two or more only); the
+    survivor of a group is its member with the lowest `rank`."""
+    by_digest: dict[bytes, list[str]] = {}
+    for id_, digest in digests.items():
+        by_digest.setdefault(digest, []).append(id_)
+    groups: dict[str, list[str]] = {}
+    for ids in by_digest.values():
+        if len(ids) > 1:
+            survivor = min(ids, key=rank)
+            groups[survivor] = sorted(i for i in ids if i != survivor)
+    return groups

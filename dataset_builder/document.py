@@ -114,6 +114,8 @@ class Document:
             "edits": [{"operator": e.operator, "unit": e.unit, "count": e.count} for e in self.edits],
             "quality": {k: float(self.quality.get(k, 0.0)) for k in QUALITY_SIGNALS},
             "flags": list(self.flags),
+            "cluster_id": self.cluster_id or self.id,
+            "cluster_size": self.cluster_size,
         }
 
 

@@ -1,11 +1,11 @@
-"""The whole pipeline in one place: read -> clean -> extract metadata -> quality filter -> exact dedup -> split,
+"""The whole pipeline in one place: read -> clean -> extract metadata -> quality filter -> dedup (exact, near) -> split,
 then the release sinks. Each stage is its own module; this file lists them in order and cuts the list into
 phases at the stages that need a global step.
 
     phase 0   read shard, clean each document          | observe: cross-document lines
     phase 1   apply: cross-document lines, finish clean;
-              extract metadata, quality filter         | observe: exact duplicates
-    phase 2   apply: exact duplicates; split           -> sinks (runs sorted by id), tallies
+              extract metadata, quality filter         | observe: text digests, MinHash signatures
+    phase 2   apply: exact and near duplicates; split  -> sinks (runs sorted by id), tallies
 
 A phase runs shard by shard (on any engine, see engines/); between phases a shard's documents are kept in the
 work folder, and each global step's partial states are merged and decided once.
@@ -16,13 +16,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from .cleaning import CleanStage
 from .config import CleanConfig, Config, FilterConfig
-from .dedup_exact import ExactDeduplicator
+from .dedup import Deduplicator
 from .document import Document, is_active
 from .extract_metadata import MetadataExtractor
 from .quality_filter import QualityFilter
+from .release.versions import previous_kept_ids
 from .shards import InputFile, plan_shards, read_documents
 from .split_assign import SPLITS, SplitAssigner
 from .stage import Stage
@@ -41,7 +43,7 @@ def build_stages(config: Config) -> list[Stage]:
     """The pipeline, read top to bottom."""
     return [
         *cleaning_stages(config.clean, config.filter),
-        ExactDeduplicator(),
+        Deduplicator(config.dedup, partial(previous_kept_ids, config)),
         SplitAssigner(config.split),
     ]
 

@@ -79,8 +79,9 @@ def side_table_schema(side: str) -> pa.Schema:
         return pa.schema([("id", pa.string()), ("stage", pa.string()), ("reason", pa.string()),
                           ("details", pa.string()), ("origin", origin), ("text", pa.string())])
     if side == "duplicates":
-        return pa.schema([("id", pa.string()), ("duplicate_of", pa.string()), ("origin", origin),
-                          ("text_sha256", pa.string()), ("text", pa.string())])
+        return pa.schema([("id", pa.string()), ("duplicate_of", pa.string()), ("kind", pa.string()),
+                          ("similarity", pa.float64()), ("origin", origin), ("text_sha256", pa.string()),
+                          ("text", pa.string())])
     raise ValueError(f"no side table {side!r}: rejected or duplicates")
 
 

@@ -14,7 +14,7 @@ from .document import Document
 class BuildTally:
     read_per_file: Counter = field(default_factory=Counter)  # origin file -> documents read
     rejected_by_reason: Counter = field(default_factory=Counter)  # (stage, reason) -> documents
-    duplicates: int = 0
+    duplicates_by_kind: Counter = field(default_factory=Counter)  # exact | near -> documents
     kept_per_split: Counter = field(default_factory=Counter)
     edits: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (operator, unit) -> [changes, documents]
 
@@ -23,7 +23,7 @@ class BuildTally:
         if doc.rejection is not None:
             self.rejected_by_reason[(doc.rejection.stage, doc.rejection.reason)] += 1
         elif doc.duplicate_of is not None:
-            self.duplicates += 1
+            self.duplicates_by_kind[doc.duplicate_kind or "exact"] += 1
         else:
             self.kept_per_split[doc.split] += 1
         for edit in doc.edits:
@@ -34,7 +34,7 @@ class BuildTally:
     def merge(self, other: BuildTally) -> BuildTally:
         self.read_per_file.update(other.read_per_file)
         self.rejected_by_reason.update(other.rejected_by_reason)
-        self.duplicates += other.duplicates
+        self.duplicates_by_kind.update(other.duplicates_by_kind)
         self.kept_per_split.update(other.kept_per_split)
         for key, (count, documents) in other.edits.items():
             total = self.edits.setdefault(key, [0, 0])
@@ -45,6 +45,10 @@ class BuildTally:
     @property
     def read(self) -> int:
         return sum(self.read_per_file.values())
+
+    @property
+    def duplicates(self) -> int:
+        return sum(self.duplicates_by_kind.values())
 
     @property
     def rejected(self) -> int:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 import shutil
 import tomllib
 from pathlib import Path
@@ -67,3 +68,13 @@ def seed_release(tmp_path_factory) -> Path:
     from tests.validate_helpers import build_seed_release
 
     return build_seed_release(tmp_path_factory.mktemp("seed"))
+
+
+_POOL = "国务院今日召开常务会议研究部署进一步扩大内需的政策措施强调坚持稳中求进工作总基调山水风雨春秋日月星辰城乡教育医疗"
+
+
+def distinct_text(k: int, chars: int = 120) -> str:
+    """Chinese sentences of characters drawn at random (seeded by k) from one pool: texts of two different k share
+    almost no 5-gram, so deduplication keeps each (neither exact nor near duplicates)."""
+    rng = random.Random(f"distinct-{k}")
+    return "".join("".join(rng.choices(_POOL, k=19)) + "。" for _ in range(chars // 20))

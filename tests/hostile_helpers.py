@@ -12,12 +12,15 @@ from click.testing import CliRunner
 
 from dataset_builder.cli import main
 
-# Distinct Chinese paragraphs long enough to pass the default filters.
+from .conftest import distinct_text
+
 _BASE = "国务院今日召开常务会议，研究部署进一步扩大内需的政策措施，会议强调要坚持稳中求进工作总基调。"
 
 
 def article(k: int) -> str:
-    return f"第{k}号通知。" + _BASE * 2 + f"本文编号{k}，完。"
+    """A Chinese article long enough to pass the default filters, neither an exact nor a near duplicate of another
+    k's: the shared opening sentence plus text of its own."""
+    return f"第{k}号通知。" + _BASE + distinct_text(k) + f"本文编号{k}，完。"
 
 
 def jsonl_lines(n: int, start: int = 0) -> str:

@@ -101,7 +101,8 @@ def write_release(root: Path) -> tuple[Path, Path]:
     path = release / "duplicates" / "duplicates-00000-of-00001.parquet"
     path.parent.mkdir(parents=True)
     pq.write_table(pa.Table.from_pylist(
-        [{"id": i, "duplicate_of": of, "origin": origin, "text_sha256": "0" * 64, "text": "甲" * 120} for i, of in DUPLICATES],
+        [{"id": i, "duplicate_of": of, "kind": "exact", "similarity": 1.0, "origin": origin, "text_sha256": "0" * 64,
+          "text": "甲" * 120} for i, of in DUPLICATES],
         schema=DUPLICATES_SCHEMA), path)
     files.append(_file_entry(release, path, len(DUPLICATES)))
     (release / "README.md").write_text("---\nlicense: cc-by-4.0\n---\n# card\n", encoding="utf-8")

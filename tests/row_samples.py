@@ -39,4 +39,6 @@ def make_row(i: int, text: str) -> dict:
         "edits": [{"operator": "whitespace_normalizer", "unit": "lines", "count": 2}] if i % 2 == 0 else [],
         "quality": {"han_ratio": 0.9, "line_end_punct_ratio": 1.0, "repeated_ngram_ratio": 0.0},
         "flags": ["spam_inline"] if i == 5 else [],
+        "cluster_id": f"seed-{i:03d}",
+        "cluster_size": 2 if i == 1 else 1,
     }

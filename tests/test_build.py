@@ -19,7 +19,7 @@ from dataset_builder.errors import InputError, OutputError, ReleaseDiffersError,
 from dataset_builder.schema import document_arrow_schema, document_features
 from dataset_builder.datasheet.documents import ROOT_MARKER
 
-from .conftest import REPO, SEED_RELEASE, SEED_VERSION, write_config
+from .conftest import REPO, SEED_RELEASE, SEED_VERSION, distinct_text, write_config
 
 
 def release_files(release: Path) -> dict[str, bytes]:
@@ -158,8 +158,7 @@ def test_duplicate_ids_across_inputs_are_an_error(tmp_path):
 
 def test_every_document_lands_in_exactly_one_place(tmp_path):
     """Rejected and duplicate documents are written with their reason / the id they duplicate."""
-    body = "这是一段足够长的中文正文，用来检验去重、过滤和划分是否把每一篇文档都放在唯一的位置。" * 2
-    records = [{"id": f"k{i}", "text": f"第{i}篇。{body}"} for i in range(30)]
+    records = [{"id": f"k{i}", "text": distinct_text(i)} for i in range(30)]  # neither exact nor near copies
     records += [{"id": "z-dup", "text": records[3]["text"]}, {"id": "a-dup", "text": records[5]["text"]}]
     records += [{"id": "short", "text": "短。"}, {"id": "english", "text": "An English page with no Chinese at all. " * 4}]
     (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")

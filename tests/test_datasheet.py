@@ -158,7 +158,7 @@ def test_figures_match_the_data(release, seed_answers):
     expected = [[s, str(len(kept[s])), f"{sum(len(d.text) for d in kept[s]):,}"] for s in ("train", "validation", "test")]
     assert rows[:3] == expected
     assert rows[3] == ["**total**", f"**{len(every)}**", f"**{sum(len(d.text) for d in every):,}**"]
-    assert f"Documents read: 10; kept: {len(every)}; rejected: {len(REJECTED)}; exact duplicates removed: {len(DUPLICATES)}." in text
+    assert f"Documents read: 10; kept: {len(every)}; rejected: {len(REJECTED)}; duplicates removed: {len(DUPLICATES)} (exact: {len(DUPLICATES)})." in text
 
     years = dict(tuple(r) for r in _table_after(text, "range from"))
     assert years == {"2014": "2", "2015": "2", "(unknown)": "2"}
@@ -171,7 +171,7 @@ def test_figures_match_the_data(release, seed_answers):
 
     rejected = _table_after(text, "Documents rejected: 3")
     assert rejected == [["quality_filter", "low_han_ratio", "1"], ["quality_filter", "too_short", "2"]]
-    assert ["dup01", "doc00"] in _table_after(text, "Exact duplicates removed: 1")
+    assert ["dup01", "doc00", "exact"] in _table_after(text, "Duplicates removed: 1 (exact: 1)")
 
     cleaning = {r[0]: r for r in _table_after(text, "Changes made by each cleaning operator")}
     # kept rows: whitespace 3 + 2 lines in 2 docs; all read (manifest): 9 lines in 3 docs

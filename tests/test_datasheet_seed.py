@@ -40,8 +40,9 @@ def test_seed_datasheet_is_complete_and_matches_the_build(seed_release):
     rows = _table_after(text, "Documents read:")
     for row, split in zip(rows, SPLITS):
         assert row == [split, str(len(kept[split])), f"{sum(len(d.text) for d in kept[split]):,}"]
+    kinds = ", ".join(f"{k}: {n}" for k, n in sorted(counts["duplicates_by_kind"].items()) if n)
     assert f"Documents read: {counts['read']}; kept: {counts['kept']}; rejected: {counts['rejected']}; " \
-           f"exact duplicates removed: {counts['duplicates']}." in text
+           f"duplicates removed: {counts['duplicates']}{f' ({kinds})' if kinds else ''}." in text
     every = [d for docs in kept.values() for d in docs]
     years = {}
     for d in every:

@@ -22,7 +22,7 @@ def _big(facts):
                                               "sha256": f"{i:064x}"} for i in range(5000)])
     return dataclasses.replace(
         facts, manifest=manifest,
-        duplicates=[(f"copy{i:05d}", f"doc{i % 6:02d}") for i in range(20_000)],
+        duplicates=[(f"copy{i:05d}", f"doc{i % 6:02d}", "exact") for i in range(20_000)],
         sources=[(f"站点{i}", 3) for i in range(3000)],
     )
 
@@ -35,7 +35,7 @@ def test_twenty_thousand_duplicates_give_a_summary_and_a_few_examples_not_a_row_
     sheet = render_datasheet(config, answers, facts, plots(facts))
     for doc in (card, sheet):
         assert len(doc.encode("utf-8")) < 40_000, len(doc)
-        assert "Exact duplicates removed: 20,000, copies of 6 kept documents" in doc
+        assert "Duplicates removed: 20,000 (exact: 20,000), copies of 6 kept documents" in doc
         assert doc.count("| `copy") + doc.count("| copy") <= 5
     assert "… and 2,990 more sources, 8,970 documents (not listed)." in sheet
     assert "… and 4,990 more input files (not listed)." in sheet

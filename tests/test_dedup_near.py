@@ -1,4 +1,4 @@
-"""The near-duplicate global step, on Documents built from the real seed texts and reposts of them."""
+"""The deduplication global step (exact and near), on Documents built from the real seed texts and reposts of them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from functools import reduce
 import pytest
 
 from dataset_builder.config import DedupConfig
-from dataset_builder.dedup_near import NearDeduplicator, NearDuplicates, estimated_jaccard, normalise, signature
+from dataset_builder.dedup import Deduplicator, Duplicates
+from dataset_builder.dedup_near import candidate_pairs, estimated_jaccard, normalise, signature
 from dataset_builder.document import Document, Origin
 
 from .conftest import SEEDS
@@ -43,18 +44,19 @@ def clusters_of(decision) -> dict[str, set[str]]:
 
 
 def test_reposts_cluster_with_their_story_and_distinct_stories_stay_apart():
-    step = NearDuplicates(CONFIG)
+    step = Duplicates(CONFIG)
     decision = step.decide(step.observe(corpus()))
     assert clusters_of(decision) == {f"s{k}": {f"s{k}", f"s{k}-r1", f"s{k}-r2"} for k in SEED_TEXTS}
     for id_, cluster in decision.items():
-        assert cluster.size == 3
+        assert cluster.cluster_size == 3
+        assert cluster.kind == (None if id_ == cluster.cluster_id else "near")
         assert (cluster.similarity == 1.0) == (id_ == cluster.cluster_id)
         assert CONFIG.threshold <= cluster.similarity <= 1.0
 
 
 def test_same_site_chrome_around_other_stories_is_not_a_duplicate():
     docs = [doc(f"t{k}", with_chrome(text, 2)) for k, text in SEED_TEXTS.items()]
-    step = NearDuplicates(CONFIG)
+    step = Duplicates(CONFIG)
     assert step.decide(step.observe(docs)) == {}
     sigs = [signature(d.text, CONFIG).tobytes() for d in docs]
     assert max(estimated_jaccard(a, b) for i, a in enumerate(sigs) for b in sigs[i + 1:]) < 0.3
@@ -63,7 +65,7 @@ def test_same_site_chrome_around_other_stories_is_not_a_duplicate():
 @pytest.mark.parametrize("trial", range(6))
 def test_decision_does_not_depend_on_batches_or_merge_order(trial):
     docs = corpus()
-    step = NearDuplicates(CONFIG)
+    step = Duplicates(CONFIG)
     whole = step.decide(step.observe(docs))
     rng = random.Random(trial)
     rng.shuffle(docs)
@@ -83,17 +85,17 @@ def test_survivor_previous_version_then_earliest_published_then_lowest_id():
     copies = [doc("b", with_chrome(text, 0), "2014-03-02"), doc("a", with_chrome(text, 1)),
               doc("c", with_chrome(text, 2), "2014-03-01"), doc("d", with_chrome(text, 3), "2014-03-01")]
     survivor = lambda step: {c.cluster_id for c in step.decide(step.observe(copies)).values()}  # noqa: E731
-    assert survivor(NearDuplicates(CONFIG)) == {"c"}  # earliest date; c before d; undated a last
-    assert survivor(NearDuplicates(CONFIG, previous_kept={"b"})) == {"b"}
+    assert survivor(Duplicates(CONFIG)) == {"c"}  # earliest date; c before d; undated a last
+    assert survivor(Duplicates(CONFIG, previous_kept={"b"})) == {"b"}
     undated = [doc(d.id, d.text) for d in copies]
-    step = NearDuplicates(CONFIG)
+    step = Duplicates(CONFIG)
     assert {c.cluster_id for c in step.decide(step.observe(undated)).values()} == {"a"}
 
 
 def test_stage_marks_copies_and_gives_every_document_its_cluster():
     docs = corpus() + [doc("zz-rejected", SEED_TEXTS["000"])]
     docs[-1].reject("quality_filter", "too_short")
-    out = list(NearDeduplicator(CONFIG).run(docs))
+    out = list(Deduplicator(CONFIG).run(docs))
     by_id = {d.id: d for d in out}
     assert len(out) == len(docs)
     copy = by_id["s002-r1"]
@@ -108,7 +110,7 @@ def test_threshold_confirms_candidates_and_zero_accepts_them():
     text = SEED_TEXTS["003"]
     half = "\n".join(text.split("\n")[: len(text.split("\n")) // 2])
     docs = [doc("x", text), doc("y", half)]
-    strict, loose = NearDuplicates(DedupConfig(threshold=0.95)), NearDuplicates(DedupConfig(bands=128, rows=1,
+    strict, loose = Duplicates(DedupConfig(threshold=0.95)), Duplicates(DedupConfig(bands=128, rows=1,
                                                                                              threshold=0.0))
     assert strict.decide(strict.observe(docs)) == {}
     assert set(loose.decide(loose.observe(docs))) == {"x", "y"}
@@ -146,7 +148,7 @@ def test_sorted_band_candidates_equal_hashed_band_buckets():
     from dataset_builder.dedup_near import band_keys
 
     config = DedupConfig(bands=64, rows=2, num_perm=128)
-    step = NearDuplicates(config)
+    step = Duplicates(config)
     state = step.observe(corpus() + [doc(f"t{k}", with_chrome(t, 2)) for k, t in SEED_TEXTS.items()])
     ids = sorted(state)
     buckets: dict[bytes, list[str]] = {}
@@ -154,4 +156,31 @@ def test_sorted_band_candidates_equal_hashed_band_buckets():
         for key in band_keys(state[id_].signature, config):
             buckets.setdefault(key, []).append(id_)
     hashed = {p for b in buckets.values() for p in combinations(b, 2)}
-    assert len(hashed) > 10 and step.candidate_pairs(state, ids) == hashed
+    assert len(hashed) > 10 and candidate_pairs({i: state[i].signature for i in ids}, ids, config) == hashed
+
+
+def test_exact_and_near_copies_form_one_cluster_pointing_at_its_survivor():
+    """An exact copy of a repost points at the cluster's survivor (never at the repost), as a near duplicate; an
+    exact copy of the survivor is exact; the survivor's cluster_size counts them all."""
+    text = SEED_TEXTS["001"]
+    reposted = with_chrome(text, 1)
+    docs = [doc("b-orig", text, "2014-01-01"), doc("a-copy", text, "2014-02-01"), doc("c-repost", reposted),
+            doc("d-repost-copy", reposted), doc("e-other", SEED_TEXTS["002"])]
+    by_id = {d.id: d for d in Deduplicator(CONFIG).run(docs)}
+    assert [(i, d.duplicate_of, d.duplicate_kind, d.cluster_id, d.cluster_size) for i, d in sorted(by_id.items())] == [
+        ("a-copy", "b-orig", "exact", "b-orig", 4),
+        ("b-orig", None, None, "b-orig", 4),
+        ("c-repost", "b-orig", "near", "b-orig", 4),
+        ("d-repost-copy", "b-orig", "near", "b-orig", 4),
+        ("e-other", None, None, "e-other", 1),
+    ]
+    assert by_id["a-copy"].duplicate_similarity == 1.0
+    assert by_id["c-repost"].duplicate_similarity == by_id["d-repost-copy"].duplicate_similarity < 1.0
+
+
+def test_near_off_keeps_reposts_and_still_removes_exact_copies():
+    text = SEED_TEXTS["003"]
+    docs = [doc("x", text), doc("y", text), doc("z", with_chrome(text, 2))]
+    by_id = {d.id: d for d in Deduplicator(DedupConfig(near=False)).run(docs)}
+    assert (by_id["y"].duplicate_of, by_id["y"].duplicate_kind, by_id["x"].cluster_size) == ("x", "exact", 2)
+    assert (by_id["z"].duplicate_of, by_id["z"].cluster_id, by_id["z"].cluster_size) == (None, "z", 1)

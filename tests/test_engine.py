@@ -154,7 +154,7 @@ def test_plain_log_lines_report_each_phase_with_totals(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     lines = [line for line in run.stderr.splitlines() if line.startswith("build: ")]
-    for phase in ("clean", "extract_metadata + quality_filter + dedup_exact", "split_assign + write"):
+    for phase in ("clean", "extract_metadata + quality_filter + dedup", "split_assign + write"):
         assert any(line.startswith(f"build: {phase}: 4/4 shards, 40/40 documents") for line in lines), (phase, lines)
 
 

@@ -19,6 +19,8 @@ from dataset_builder.datasheet import MISSING, load_answers, questions
 from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.init_project import init_project, workflow_yaml
 
+from .conftest import SEED_VERSION
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -90,4 +92,4 @@ def test_init_never_overwrites_and_names_the_file_it_would_have_replaced(tmp_pat
 
 
 def test_this_repositorys_workflow_is_the_one_init_writes():
-    assert (REPO / ".github/workflows/validate.yml").read_text("utf-8") == workflow_yaml("zh-web-seeds", "0.1.0")
+    assert (REPO / ".github/workflows/validate.yml").read_text("utf-8") == workflow_yaml("zh-web-seeds", SEED_VERSION)

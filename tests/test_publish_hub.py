@@ -17,6 +17,7 @@ import pytest
 
 from dataset_builder.build import build_release
 from dataset_builder.release.reader import Release
+from dataset_builder.release.versions import bumped
 
 from .conftest import REPO, SEED_VERSION, SEEDS
 from .hub_repos import regular_blob
@@ -42,12 +43,15 @@ def hf_env(hub, tmp_path) -> dict[str, str]:
     return env
 
 
+NEXT_VERSION = bumped(SEED_VERSION, "minor")  # a version after the committed seed release
+
+
 @pytest.fixture(scope="module")
 def fewer_seeds(tmp_path_factory) -> dict[str, Path]:
     """The seed dataset without one of its pages, built under a new version and under the seed's own version
     (a changed release that claims an already published version)."""
     releases = {}
-    for version in ("0.3.0", SEED_VERSION):
+    for version in (NEXT_VERSION, SEED_VERSION):
         base = tmp_path_factory.mktemp(f"fewer-{version}")
         shutil.copytree(SEEDS, base / "seeds")
         dropped = sorted((base / "seeds").glob("*.txt"))[-1]
@@ -224,16 +228,16 @@ def test_retries_stop_after_five_tries(hub, hf_env, seed_release):
 
 
 def test_a_second_version_loads_by_its_own_tag_and_the_first_still_by_its(hub, hf_env, seed_release, fewer_seeds):
-    second = fewer_seeds["0.3.0"]
+    second = fewer_seeds[NEXT_VERSION]
     assert publish(hf_env, seed_release).returncode == 0
     result = publish(hf_env, second)
     assert result.returncode == 0, result.stderr
-    assert "tag v0.3.0" in result.stdout
+    assert f"tag v{NEXT_VERSION}" in result.stdout
     first_rows, second_rows = local_rows(seed_release), local_rows(second)
     assert first_rows != second_rows
-    assert load_rows(hf_env, "v0.3.0") == second_rows
+    assert load_rows(hf_env, f"v{NEXT_VERSION}") == second_rows
     assert load_rows(hf_env, f"v{SEED_VERSION}") == first_rows
-    assert repo(hub).branches["main"] == repo(hub).tags["v0.3.0"]
+    assert repo(hub).branches["main"] == repo(hub).tags[f"v{NEXT_VERSION}"]
 
 
 def test_the_token_is_never_printed_even_with_debug_logging_or_a_server_that_echoes_it(hub, hf_env, seed_release):

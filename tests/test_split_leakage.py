@@ -52,3 +52,44 @@ def test_leak_check_names_both_ids_of_each_planted_repost_across_splits(tmp_path
                for leak in leaks)
     assert all(leak.file.startswith(("data/validation-", "data/test-")) for leak in leaks)
 
+
+
+def test_build_removes_planted_reposts_into_one_cluster_per_story_with_no_leak(tmp_path):
+    config, story_of = planted(tmp_path, near=True)
+    build_release(config)
+    release = Release(tmp_path / "dist/demo/1.0.0")
+    kept = [row for split in release.split_names()
+            for row in release.rows(release.split_files(split), ["id", "cluster_id", "cluster_size"])]
+    assert sorted(story_of[r["id"]] for r in kept) == sorted(set(story_of.values()))  # one survivor per story
+    assert all(r["cluster_id"] == r["id"] and r["cluster_size"] == 4 for r in kept)
+    survivor = {story_of[r["id"]]: r["id"] for r in kept}
+    copies = list(release.rows(release.parquet_files("duplicates"), ["id", "duplicate_of", "kind", "similarity"]))
+    assert len(copies) == len(story_of) - len(kept)
+    for copy in copies:
+        assert copy["duplicate_of"] == survivor[story_of[copy["id"]]] and copy["kind"] == "near"
+        assert DedupConfig().threshold <= copy["similarity"] < 1.0
+    counts = release.manifest()["counts"]
+    assert counts["duplicates_by_kind"] == {"exact": 0, "near": len(copies)}
+    assert release.manifest()["dedup"]["library"] == "rensa" and release.manifest()["dedup"]["near"] is True
+    assert split_leaks(release, DedupConfig()) == []
+    done = subprocess.run([sys.executable, "-m", "dataset_builder.validate", str(release.root)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_validate_fails_a_release_whose_evaluation_splits_leak_naming_both_ids(tmp_path):
+    config, story_of = planted(tmp_path, near=False)
+    build_release(config)
+    release_dir = tmp_path / "dist/demo/1.0.0"
+    manifest = json.loads((release_dir / "manifest.json").read_text("utf-8"))
+    assert manifest["dedup"]["near"] is False
+    manifest["dedup"]["near"] = True  # claimed, not done: validate must find the reposts across splits
+    (release_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
+                                               + "\n", "utf-8")
+    done = subprocess.run([sys.executable, "-m", "dataset_builder.validate", str(release_dir)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    leaks = split_leaks(Release(release_dir), DedupConfig())
+    assert leaks
+    for leak in leaks:
+        assert f"{leak.id!r} is a near-duplicate of train document {leak.train_id!r}" in done.stdout

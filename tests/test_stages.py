@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from dataset_builder.config import CleanConfig, FilterConfig, SplitConfig, load_config
-from dataset_builder.dedup_exact import ExactDeduplicator
+from dataset_builder.config import CleanConfig, DedupConfig, FilterConfig, SplitConfig, load_config
+from dataset_builder.dedup import Deduplicator
 from dataset_builder.document import Document, Origin
 from dataset_builder.pipeline import build_stages, run_pipeline
 from dataset_builder.shards import read_documents
@@ -80,9 +80,19 @@ def test_quality_filter_rejects_with_a_reason_and_keeps_signals():
 def test_exact_dedup_keeps_the_smallest_id_whatever_the_order():
     for order in (["b", "a", "c"], ["c", "b", "a"]):
         docs = [doc(i, "同一段文字。" if i != "c" else "另一段文字。") for i in order]
-        list(ExactDeduplicator().run(docs))
-        by_id = {d.id: d.duplicate_of for d in docs}
-        assert by_id == {"a": None, "b": "a", "c": None}
+        list(Deduplicator(DedupConfig()).run(docs))
+        by_id = {d.id: (d.duplicate_of, d.duplicate_kind) for d in docs}
+        assert by_id == {"a": (None, None), "b": ("a", "exact"), "c": (None, None)}
+
+
+def test_exact_dedup_prefers_the_previous_versions_copy_then_the_earliest_date():
+    docs = [doc(i, "同一段文字。") for i in "abc"]
+    docs[2].published_at, docs[1].published_at = "2014-01-02", "2014-01-03"
+    list(Deduplicator(DedupConfig()).run(docs))
+    assert [d.duplicate_of for d in docs] == ["c", "c", None]  # dated before undated, earliest first
+    docs = [doc(i, "同一段文字。") for i in "abc"]
+    list(Deduplicator(DedupConfig(), previous_kept=lambda: {"b"}).run(docs))
+    assert [d.duplicate_of for d in docs] == ["b", None, "b"]
 
 
 def test_split_assignment_is_stable_and_follows_the_ratios():
@@ -101,4 +111,4 @@ def test_split_assignment_is_stable_and_follows_the_ratios():
 
 def test_pipeline_is_declared_as_a_plain_list_in_order():
     names = [s.name for s in build_stages(load_config(REPO / "dataset.toml"))]
-    assert names == ["clean", "extract_metadata", "quality_filter", "dedup_exact", "split_assign"]
+    assert names == ["clean", "extract_metadata", "quality_filter", "dedup", "split_assign"]

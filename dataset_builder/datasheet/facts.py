@@ -55,7 +55,7 @@ class ReleaseFacts:
     cleaning: list[dict[str, Any]]  # per (operator, unit) over kept rows: count, documents
     rejected_by_reason: list[tuple[str, str, int]]  # (stage, reason, documents)
     rejected: list[dict[str, Any]]  # id, stage, reason, details
-    duplicates: list[tuple[str, str]]  # (id, duplicate_of)
+    duplicates: list[tuple[str, str, str]]  # (id, duplicate_of, kind: exact | near)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -173,7 +173,7 @@ class FactsTally:
     missing: Counter = field(default_factory=Counter)
     cleaning: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     rejected: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add_file(self, split: str, path: str) -> None:
         self.split_files.setdefault(split, []).append(path)
@@ -202,7 +202,7 @@ class FactsTally:
         self.rejected.append({k: row[k] for k in ("id", "stage", "reason", "details")})
 
     def add_duplicate(self, row: dict[str, Any]) -> None:
-        self.duplicates.append((row["id"], row["duplicate_of"]))
+        self.duplicates.append((row["id"], row["duplicate_of"], row.get("kind") or "exact"))  # no kind: 0.2.0
 
     def add_row(self, sink: str, row: dict[str, Any]) -> None:
         if sink == "rejected":
@@ -265,7 +265,9 @@ def compute_facts(release_dir: Path, tally: FactsTally | None = None) -> Release
                 tally.add_kept(split, row)
     for row in release.rows(release.parquet_files("rejected"), ["id", "stage", "reason", "details"]):
         tally.add_rejected(row)
-    for row in release.rows(release.parquet_files("duplicates"), ["id", "duplicate_of"]):
+    duplicates = release.parquet_files("duplicates")
+    kind = ["kind"] if duplicates and "kind" in release.parquet(duplicates[0]).schema_arrow.names else []
+    for row in release.rows(duplicates, ["id", "duplicate_of", *kind]):
         tally.add_duplicate(row)
     facts = facts_from_tally(release_dir, tally, names)
     facts.warnings += check_against_manifest(release, facts)

@@ -4,6 +4,7 @@ Chinese labels display wherever the page is read."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -132,9 +133,9 @@ def plots(facts: ReleaseFacts) -> dict[str, Plot]:
         title = "Documents removed, by reason"
         labels = [f"{stage}: {reason}" for stage, reason, _ in facts.rejected_by_reason]
         values = [n for _, _, n in facts.rejected_by_reason]
-        if facts.duplicates:
-            labels.append("dedup: exact duplicate")
-            values.append(len(facts.duplicates))
+        for kind, n in sorted(Counter(kind for _, _, kind in facts.duplicates).items()):
+            labels.append(f"dedup: {kind} duplicate")
+            values.append(n)
         result["removals_per_reason"] = Plot(
             "plots/removals_per_reason.svg", title, bar_chart(title, labels, values, "stage: reason", "documents")
         )

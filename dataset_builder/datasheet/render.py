@@ -8,6 +8,7 @@ environment — so two renders of the same release are byte-identical.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from .. import __version__
@@ -65,7 +66,7 @@ class FactBlocks:
         read = c.get("read")
         line = (
             f"Documents read: {_n(read) if read is not None else MISSING}; kept: {_n(f.kept)}; "
-            f"rejected: {_n(len(f.rejected))}; exact duplicates removed: {_n(len(f.duplicates))}."
+            f"rejected: {_n(len(f.rejected))}; duplicates removed: {_n(len(f.duplicates))}{_by_kind(f.duplicates)}."
         )
         rows = [(s.name, _n(s.documents), _n(s.characters)) for s in f.splits]
         rows.append((Md("**total**"), Md(f"**{_n(f.kept)}**"), Md(f"**{_n(f.characters)}**")))
@@ -175,16 +176,17 @@ class FactBlocks:
         f = self.facts
         parts = []
         if f.duplicates:
-            kept_ids = {kept for _, kept in f.duplicates}
+            kept_ids = {kept for _, kept, _ in f.duplicates}
             examples = min(len(f.duplicates), 5)
             parts.append(
-                f"Exact duplicates removed: {_n(len(f.duplicates))}, copies of {_n(len(kept_ids))} kept documents "
-                f"(every one is in `duplicates/` with the id it duplicates). "
+                f"Duplicates removed: {_n(len(f.duplicates))}{_by_kind(f.duplicates)}, copies of "
+                f"{_n(len(kept_ids))} kept documents (every one is in `duplicates/` with the id of the kept document "
+                "of its cluster and its estimated similarity to it). "
                 + ("For example:" if examples < len(f.duplicates) else "They are:") + "\n\n"
-                + table(("removed id", "duplicate of"), f.duplicates[:examples])
+                + table(("removed id", "duplicate of", "kind"), f.duplicates[:examples])
             )
         else:
-            parts.append("Exact duplicates removed: 0.")
+            parts.append("Duplicates removed: 0 (exact or near).")
         if f.flags:
             parts.append("Kept documents with warning flags (`flags`):\n\n"
                          + capped_table(("flag", "documents"), f.flags, "lr", "flags", 1))
@@ -324,3 +326,9 @@ def completeness(answers: Answers) -> str:
     sections = sorted({section for section, _ in gaps}, key=[s.key for s in questions()].index)
     return (f"**Incomplete:** {len(gaps)} of {len(asked)} questions of Datasheets for Datasets are not answered "
             f"yet (in {', '.join(sections)}); they show {MISSING}.")
+
+
+def _by_kind(duplicates: list[tuple[str, str, str]]) -> str:
+    """" (exact: 3, near: 2)", the kinds present; nothing when there are no duplicates."""
+    kinds = Counter(kind for _, _, kind in duplicates)
+    return f" ({', '.join(f'{k}: {_n(n)}' for k, n in sorted(kinds.items()))})" if kinds else ""

@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import SUPPORTED_PYTHON, __version__
 from ..config import Config
+from ..dedup_near import manifest_entry
 from ..phases import PhasesResult
 from ..split_assign import SPLITS
 from ..tallies import BuildTally
@@ -16,6 +17,7 @@ from ..writing import dump_json
 from .parquet_shards import WrittenFile
 
 MANIFEST_VERSION = 1
+DUPLICATE_KINDS = ("exact", "near")
 # Distributions whose versions can change the bytes of a release.
 _RECORDED_PACKAGES = ("pyarrow", "datasets", "huggingface_hub", "PyYAML", "opencc", "ftfy", "pypinyin", "jieba",
                       "mlcroissant", "rensa")
@@ -40,6 +42,7 @@ def counts(tally: BuildTally) -> dict[str, Any]:
             {"stage": stage, "reason": reason, "count": n} for (stage, reason), n in sorted(tally.rejected_by_reason.items())
         ],
         "duplicates": tally.duplicates,
+        "duplicates_by_kind": {kind: tally.duplicates_by_kind.get(kind, 0) for kind in DUPLICATE_KINDS},
         "kept": tally.kept,
         "splits": {split: tally.kept_per_split.get(split, 0) for split in SPLITS},
     }
@@ -69,6 +72,7 @@ def build_manifest(config: Config, result: PhasesResult, files: list[WrittenFile
             for f in sorted(files, key=lambda f: f.path)
         ],
         "cleaning": cleaning_totals(result.tally),
+        "dedup": manifest_entry(config.dedup),
         "environment": environment(),
     }
 

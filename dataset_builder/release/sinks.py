@@ -38,8 +38,9 @@ def sink_row(doc: Document) -> tuple[str, dict]:
         return "rejected", {"id": doc.id, "stage": r.stage, "reason": r.reason, "details": r.details,
                             "origin": doc.origin.to_dict(), "text": doc.raw_text}
     if doc.duplicate_of is not None:
-        return "duplicates", {"id": doc.id, "duplicate_of": doc.duplicate_of, "origin": doc.origin.to_dict(),
-                              "text_sha256": doc.text_sha256, "text": doc.text}
+        return "duplicates", {"id": doc.id, "duplicate_of": doc.duplicate_of, "kind": doc.duplicate_kind or "exact",
+                              "similarity": 1.0 if doc.duplicate_similarity is None else doc.duplicate_similarity,
+                              "origin": doc.origin.to_dict(), "text_sha256": doc.text_sha256, "text": doc.text}
     return doc.split, doc.to_row()
 
 

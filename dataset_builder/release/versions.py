@@ -62,6 +62,18 @@ def previous_release(config: Config) -> Path | None:
     return config.release_dir.parent / below[-1] if below else None
 
 
+def previous_kept_ids(config: Config) -> frozenset[str]:
+    """The ids the previous release kept (in any split): deduplication keeps them as their clusters' survivors."""
+    from .reader import Release
+
+    previous = previous_release(config)
+    if previous is None:
+        return frozenset()
+    release = Release(previous)
+    return frozenset(id_ for split in release.split_names() for batch in release.split_batches(split, ["id"])
+                     for id_ in batch.column("id").to_pylist())
+
+
 def previous_record(previous: Path | None) -> dict[str, str] | None:
     """What the manifest says about the previous release: its version and its manifest's SHA-256."""
     if previous is None:

@@ -23,6 +23,7 @@ from .checks.card import card_problems
 from .checks.croissant import croissant_problems
 from .checks.datasheet import datasheet_problems
 from .checks.layout import layout_problems, link_check
+from .checks.leakage import leakage_problems
 from .checks.loading import loading_problems
 from .checks.manifest import manifest_problems
 from .checks.markup import markup_problems
@@ -42,6 +43,7 @@ CHECKS: dict[str, Callable[[ReleaseView], Iterable[Problem]]] = {
     "datasheet": datasheet_problems,
     "croissant": croissant_problems,
     "build": build_input_problems,
+    "leakage": leakage_problems,
     "loads": loading_problems,
 }
 

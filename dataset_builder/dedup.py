@@ -1,0 +1,138 @@
+"""Deduplication: exact copies, then near-duplicates (reposts), decided once over every kept document.
+
+Both passes are one global step (global_step.py), run after the quality filter:
+1. exact: documents with identical cleaned text (dedup_exact.py);
+2. near: among the survivors of 1, reposts of one story with other chrome, a paragraph dropped or added, small
+   edits (MinHash + LSH over character n-grams, dedup_near.py), when `[dedup] near` is on.
+
+One rule picks the survivor of every cluster, exact or near: a document the previous version of the dataset
+kept, then the earliest `published_at`, then the lowest id. So a new version built from more inputs keeps the
+documents the previous one kept, and because the split is drawn from the cluster's id (split_assign.py), a
+cluster never straddles splits and a kept document keeps its split.
+
+- `observe`: per active document, its id, `published_at`, a 16-byte digest of its text and (near on) its
+  MinHash signature; no text;
+- `merge`: the union of two such maps (ids are unique across a build);
+- `decide`: exact groups, then near clusters of the groups' survivors; every member of a cluster of two or more
+  gets its placement: the cluster's id (the survivor's id) and size, and for a copy its kind (`exact`: the same
+  text as the survivor; `near`: otherwise) and estimated Jaccard similarity to the survivor;
+- `apply`: sets `cluster_id`, `cluster_size` and, on a copy, `duplicate_of` (always the survivor, never another
+  copy), `duplicate_kind` and `duplicate_similarity`.
+Every input to `decide` is keyed by id, so the result does not depend on batch size, merge order or engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .config import DedupConfig
+from .dedup_exact import exact_groups, text_digest
+from .dedup_near import near_clusters, signature
+from .document import Document
+from .global_step import GlobalStep
+from .stage import Stage
+
+
+@dataclass(frozen=True)
+class Seen:
+    digest: bytes  # 16-byte BLAKE2b of the cleaned text
+    published_at: str | None
+    signature: bytes | None  # num_perm little-endian uint32 values; None: near off, or no letter or digit
+
+
+Observed = dict[str, Seen]  # state: id -> what was seen
+
+
+@dataclass(frozen=True)
+class Placement:
+    cluster_id: str  # the survivor's id
+    cluster_size: int  # documents in the cluster, exact and near copies included
+    kind: str | None  # exact | near for a copy; None for the survivor
+    similarity: float  # estimated Jaccard similarity to the survivor (1.0 for exact copies and the survivor)
+
+
+Placements = dict[str, Placement]  # decision: members of clusters of two or more; the rest are clusters of one
+
+
+class Duplicates(GlobalStep[Observed, Placements]):
+    name = "dedup"
+
+    def __init__(self, config: DedupConfig, previous_kept: Callable[[], Iterable[str]] | Iterable[str] = ()) -> None:
+        self.config = config
+        self._previous_kept = previous_kept  # a callable is read once, in `decide` (the workers never need it)
+        signature_bytes = f" and a {4 * config.num_perm}-byte MinHash signature" if config.near else ""
+        self.state_note = f"per active document: its id, published_at, a 16-byte text digest{signature_bytes}"
+
+    def observe(self, docs: Sequence[Document]) -> Observed:
+        state: Observed = {}
+        for doc in docs:
+            sig = signature(doc.text, self.config) if self.config.near else None
+            state[doc.id] = Seen(text_digest(doc.text), doc.published_at, None if sig is None else sig.tobytes())
+        return state
+
+    def merge(self, a: Observed, b: Observed) -> Observed:
+        if len(a) < len(b):
+            a, b = b, a
+        a.update(b)
+        return a
+
+    def previous_kept(self) -> frozenset[str]:
+        source = self._previous_kept
+        return frozenset(source() if callable(source) else source)
+
+    def decide(self, state: Observed) -> Placements:
+        previous = self.previous_kept()
+
+        def rank(id_: str) -> tuple:
+            published = state[id_].published_at
+            return (id_ not in previous, published is None, published or "", id_)
+
+        copies = exact_groups({id_: seen.digest for id_, seen in state.items()}, rank)
+        exact_copies = {c for group in copies.values() for c in group}
+        heads = {id_: seen.signature for id_, seen in state.items()
+                 if id_ not in exact_copies and seen.signature is not None}
+        near = near_clusters(heads, self.config, rank) if self.config.near else {}
+        return self._placements(state, copies, near)
+
+    @staticmethod
+    def _placements(state: Observed, copies: dict[str, list[str]], near: dict) -> Placements:
+        """Every member of an exact group or a near cluster of two or more, placed in its final cluster."""
+        heads = set(copies) | set(near)
+        members: dict[str, list[tuple[str, float]]] = {}  # survivor -> (member, similarity of its exact group)
+        for head in sorted(heads):
+            survivor, similarity = (near[head].survivor, near[head].similarity) if head in near else (head, 1.0)
+            members.setdefault(survivor, []).extend((m, similarity) for m in [head, *copies.get(head, [])])
+        decision: Placements = {}
+        for survivor, group in members.items():
+            for member, similarity in group:
+                if member == survivor:
+                    decision[member] = Placement(survivor, len(group), None, 1.0)
+                elif state[member].digest == state[survivor].digest:
+                    decision[member] = Placement(survivor, len(group), "exact", 1.0)
+                else:
+                    decision[member] = Placement(survivor, len(group), "near", similarity)
+        return decision
+
+    def apply(self, doc: Document, decision: Placements) -> None:
+        placed = decision.get(doc.id)
+        if placed is None:
+            doc.cluster_id, doc.cluster_size = doc.id, 1
+            return
+        doc.cluster_id, doc.cluster_size = placed.cluster_id, placed.cluster_size
+        if placed.kind is not None:
+            doc.duplicate_of = placed.cluster_id
+            doc.duplicate_kind = placed.kind
+            doc.duplicate_similarity = placed.similarity
+
+
+class Deduplicator(Stage):
+    name = "dedup"
+
+    def __init__(self, config: DedupConfig, previous_kept: Callable[[], Iterable[str]] | Iterable[str] = ()) -> None:
+        super().__init__()
+        self.global_step = Duplicates(config, previous_kept)
+
+    def finish(self, doc: Document) -> None:
+        if doc.duplicate_kind is not None:
+            self.stats[f"duplicates:{doc.duplicate_kind}"] += 1
