@@ -122,3 +122,30 @@ def test_version_arithmetic_and_in_place_rewrite():
     assert [bumped("1.4.2", p) for p in ("major", "minor", "patch")] == ["2.0.0", "1.5.0", "1.4.3"]
     text = '# top\nname = "x"\nversion = "0.2.0"  # keep\n[split]\nversion = "not this"\n'
     assert with_version(text, "0.3.0") == '# top\nname = "x"\nversion = "0.3.0"  # keep\n[split]\nversion = "not this"\n'
+
+
+def test_copies_added_later_never_displace_a_kept_document_nor_move_its_split(tmp_path):
+    """The new version's inputs hold, for each old kept document, an exact copy under a smaller id and a repost
+    (a few characters edited) dated earlier: either would win without the previous version's rule. The old documents stay
+    the survivors, in their splits, and the copies go to duplicates/ pointing at them."""
+    import random
+
+    from .reposts import small_edits
+
+    first, rng = PARAGRAPHS[:8], random.Random(5)
+    config = project(tmp_path, first)
+    build_release(config)
+    old = kept(tmp_path / "dist/demo/1.0.0")
+    lines = [json.dumps({"id": f"0-copy-{i}", "text": t}, ensure_ascii=False) for i, t in first]
+    lines += [json.dumps({"id": f"repost-{i}", "text": small_edits(t, rng, 0.02), "published_at": "2001-01-01"},
+                         ensure_ascii=False) for i, t in first]
+    (tmp_path / "b.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config.write_text(config.read_text("utf-8").replace(
+        '[split]', '[[inputs]]\npath = "b.jsonl"\nformat = "jsonl"\n[split]'), encoding="utf-8")
+    result = build_next(config, "minor")
+    assert kept(tmp_path / "dist/demo/1.1.0") == old
+    rows = pq.read_table(tmp_path / "dist/demo/1.1.0/duplicates/duplicates-00000-of-00001.parquet",
+                         columns=["id", "duplicate_of", "kind"]).to_pylist()
+    assert {(r["id"], r["duplicate_of"], r["kind"]) for r in rows} == \
+        {(f"0-copy-{i}", i, "exact") for i, _ in first} | {(f"repost-{i}", i, "near") for i, _ in first}
+    assert result.manifest["previous"]["changes"]["removed"] == 0
