@@ -99,9 +99,8 @@ def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, plot
         if heading == "## Dataset Structure":
             out.append(
                 "Removed documents are kept beside the splits: `rejected/` (with stage, reason and raw text) and "
-                "`duplicates/` (exact copies and near-duplicate reposts, each with the kept id it duplicates, the kind and "
-                "the similarity). `manifest.json` lists every file with its "
-                "SHA-256; `croissant.json` describes the files and columns in Croissant 1.1; `DATASHEET.md` asks "
+                "`duplicates/` (exact copies and near-duplicate reposts, each with the kept id it duplicates, the "
+                "kind and the similarity). `manifest.json` lists every file with its SHA-256; `croissant.json` describes the files and columns in Croissant 1.1; `DATASHEET.md` asks "
                 "every question of Datasheets for Datasets.")
             out.append(blocks.changes())
     out += _card_end(config, a, facts, asset_prefix)
