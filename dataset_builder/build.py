@@ -47,14 +47,27 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def _same_bytes(a: Path, b: Path, block: int = 1 << 20) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with a.open("rb") as fa, b.open("rb") as fb:
+        while True:
+            x, y = fa.read(block), fb.read(block)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
 def differing_paths(new: Path, old: Path) -> list[str]:
-    """Relative paths that differ between two release folders (added, removed or changed)."""
+    """Relative paths that differ between two release folders (added, removed or changed); files are compared
+    in blocks, so no shard is read whole."""
     def files(root: Path) -> dict[str, Path]:
         return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
 
     a, b = files(new), files(old)
     differing = [name for name in sorted(set(a) | set(b)) if name not in a or name not in b]
-    differing += [name for name in sorted(set(a) & set(b)) if a[name].read_bytes() != b[name].read_bytes()]
+    differing += [name for name in sorted(set(a) & set(b)) if not _same_bytes(a[name], b[name])]
     return sorted(differing)
 
 
