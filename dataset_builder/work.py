@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import WorkFolderError
-from .writing import write_atomic
+from .writing import dump_json, write_atomic
 
 WORK_FORMAT = 1
 
@@ -44,7 +44,7 @@ class WorkFolder:
             return work
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
-        write_atomic(key_file, json.dumps(work.key, indent=2, sort_keys=True).encode())
+        write_atomic(key_file, dump_json(work.key).encode("utf-8"))
         return work
 
     def path(self, phase: int, name: str) -> Path:
