@@ -45,7 +45,8 @@ def line_hash(line: str) -> int:
     return int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def candidate_lines(text: str) -> set[str]:
+def countable_lines(text: str) -> set[str]:
+    """The distinct lines of a text long enough, and short enough, to be counted as possible boilerplate."""
     return {line for line in text.split("\n") if _MIN_LINE_CHARS <= len(line) <= _MAX_LINE_CHARS}
 
 
@@ -85,7 +86,7 @@ class CrossDocumentBoilerplateRemover(GlobalStep[BoilerplateState, BoilerplateDe
                 continue
             counted = per_source.setdefault(source_key(doc), ([0], []))
             counted[0][0] += 1
-            counted[1].extend(line_hash(line) for line in candidate_lines(doc.text))
+            counted[1].extend(line_hash(line) for line in countable_lines(doc.text))
         state: BoilerplateState = {}
         for source, (documents, hashes) in per_source.items():
             unique, counts = np.unique(np.array(hashes, dtype=np.uint64), return_counts=True)
