@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -90,34 +92,47 @@ def clean_files(
     stream: Any = read_documents(*(input_set(raw) for raw in inputs))
     for stage in stages:
         stream = stage.run(stream)
-    reasons: Counter[str] = Counter()
-    edits: Counter[str] = Counter()
-    read = kept = 0
+    written = write_rows(stream, output, rejected)
+    return {
+        "read": written.read,
+        "kept": written.kept,
+        "rejected": dict(sorted(written.reasons.items())),
+        "rejected_file": str(rejected),
+        "edits": dict(sorted(written.edits.items())),
+        "stages": {stage.name: dict(stage.stats) for stage in stages},
+    }
+
+
+@dataclass
+class Written:
+    read: int = 0
+    kept: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)  # rejected documents per reason
+    edits: Counter[str] = field(default_factory=Counter)  # "operator:unit" -> count, over the kept documents
+
+
+def write_rows(stream: Iterable[Document], output: Path, rejected: Path) -> Written:
+    """Kept rows to `output`, rejected ones to `rejected`, both under temporary names renamed into place only
+    once the whole stream was read (an input error midway leaves neither)."""
+    written = Written()
     temporaries = {path: temporary_beside(path) for path in (output, rejected)}
     try:
         for path in temporaries:
             path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporaries[output], "w", encoding="utf-8") as out, open(temporaries[rejected], "w", encoding="utf-8") as rej:
             for doc in stream:
-                read += 1
+                written.read += 1
                 if doc.rejection is not None:
-                    reasons[doc.rejection.reason] += 1
+                    written.reasons[doc.rejection.reason] += 1
                     rej.write(json.dumps(rejected_record(doc), ensure_ascii=False) + "\n")
                     continue
-                kept += 1
+                written.kept += 1
                 for edit in doc.edits:
-                    edits[f"{edit.operator}:{edit.unit}"] += edit.count
+                    written.edits[f"{edit.operator}:{edit.unit}"] += edit.count
                 out.write(json.dumps(doc.to_row(), ensure_ascii=False) + "\n")
         for path, temporary in temporaries.items():
             os.replace(temporary, path)
     finally:
         for temporary in temporaries.values():
             temporary.unlink(missing_ok=True)
-    return {
-        "read": read,
-        "kept": kept,
-        "rejected": dict(sorted(reasons.items())),
-        "rejected_file": str(rejected),
-        "edits": dict(sorted(edits.items())),
-        "stages": {stage.name: dict(stage.stats) for stage in stages},
-    }
+    return written
