@@ -6,7 +6,7 @@
 The corpus is decompressed into a scratch folder under /tmp as `--parts` JSONL files (so every tool can spread
 it over its workers) and deleted at the end; nothing derived from it is kept.
 
-- dataset-builder: `dataset-builder build --workers N`, the full pipeline as the config declares it.
+- dataset-builder: `dataset-builder build --workers N`, the full pipeline with its defaults (near-duplicates on).
 - datatrove (`datatrove[io,processing]==0.10.1`, installed by this script into its own virtual environment under
   /tmp, reused by later runs): its closest equivalent pipeline — JsonlReader, FTFYFormatter,
   GopherRepetitionFilter, FineWebQualityFilter, the four MinHash steps (signatures, buckets, clusters, filter)
@@ -14,7 +14,8 @@ it over its workers) and deleted at the end; nothing derived from it is kept.
 - floor: pyarrow reads the same JSONL and writes zstd Parquet, no processing, one process.
 
 Each runs as its own process tree; a sampler adds up the resident memory of the whole tree every 0.1 s.
-Prints wall time, documents/s, input MB/s and peak memory of each, and the ratios to datatrove.
+Prints wall time, documents/s, input MB/s and peak memory of each as soon as it is done, then the speed ratios to
+datatrove. A tool still running after `--timeout` seconds is stopped and reported with bounds (`>` seconds).
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ import argparse
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -95,15 +98,33 @@ def split_corpus(corpus: Path, lines: int, parts: int, folder: Path) -> tuple[in
     return len(records), sum(len(r) for r in records)
 
 
-def measure(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
-    """Wall seconds and peak resident bytes of the command's whole process tree."""
+def measure(command: list[str], cwd: Path, timeout: float) -> tuple[float, int, bool]:
+    """Wall seconds and peak resident bytes of the command's whole process tree, and whether it finished within
+    `timeout` seconds (if not, its whole process group is killed and the seconds are a lower bound)."""
     started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    killer = threading.Timer(timeout, lambda: os.killpg(child.pid, signal.SIGKILL))
+    killer.start()
     (_, errors), peak = communicate_sampling(child)
+    killer.cancel()
+    seconds = time.perf_counter() - started
+    if child.returncode == -signal.SIGKILL and seconds >= timeout:
+        return seconds, peak, False
     if child.returncode:
         raise SystemExit(f"{command[0]} failed (exit {child.returncode}):\n{errors[-3000:]}")
-    return time.perf_counter() - started, peak
+    return seconds, peak, True
+
+
+HEADER = f"{'':<16} {'wall s':>9} {'docs/s':>9} {'MB/s':>7} {'peak MiB':>9}"
+
+
+def line(name: str, run: tuple[float, int, bool], documents: int, nbytes: int) -> str:
+    """One tool's figures; a run stopped at the timeout gives bounds (at least the time, at most the speed)."""
+    seconds, peak, finished = run
+    bound, at_most = ("", "") if finished else (">", "<")
+    return (f"{name:<16} {bound + f'{seconds:.1f}':>9} {at_most + f'{documents / seconds:,.0f}':>9} "
+            f"{at_most + f'{nbytes / 1e6 / seconds:.2f}':>7} {peak / 2**20:>9,.0f}")
 
 
 def datatrove_python() -> Path:
@@ -129,6 +150,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--parts", type=int, default=8)
     parser.add_argument("--skip-datatrove", action="store_true")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds a tool may run before it is stopped")
     args = parser.parse_args()
     load = os.getloadavg()
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
@@ -138,21 +160,24 @@ def main() -> None:
         print(f"input: {documents:,} documents, {nbytes / 1e6:.1f} MB of JSONL in {args.parts} files; "
               f"{args.workers} workers")
         our_project(root)
-        runs = {"dataset-builder": measure(
-            [sys.executable, "-m", "dataset_builder.cli", "build", "--workers", str(args.workers)], root)}
+        commands = {"dataset-builder": [sys.executable, "-m", "dataset_builder.cli", "build", "--workers",
+                                        str(args.workers)]}
         if not args.skip_datatrove:
             (root / "datatrove_pipeline.py").write_text(DATATROVE_PIPELINE, encoding="utf-8")
-            python = datatrove_python()
-            runs["datatrove"] = measure([str(python), "datatrove_pipeline.py", str(root / "data"),
-                                         str(root / "datatrove"), str(args.workers)], root)
-        runs["floor (pyarrow)"] = measure([sys.executable, "-c", FLOOR, str(root / "data"), str(root / "floor")], root)
+            commands["datatrove"] = [str(datatrove_python()), "datatrove_pipeline.py", str(root / "data"),
+                                     str(root / "datatrove"), str(args.workers)]
+        commands["floor (pyarrow)"] = [sys.executable, "-c", FLOOR, str(root / "data"), str(root / "floor")]
+        print(HEADER, flush=True)
+        runs = {}
+        for name, command in commands.items():  # each line as soon as its tool is done
+            runs[name] = measure(command, root, args.timeout)
+            print(line(name, runs[name], documents, nbytes), flush=True)
         shutil.rmtree(root / "dist", ignore_errors=True)
     reference = runs.get("datatrove")
-    print(f"{'':<16} {'wall s':>8} {'docs/s':>9} {'MB/s':>7} {'peak MiB':>9} {'speed vs datatrove':>19}")
-    for name, (seconds, peak) in runs.items():
-        ratio = f"{reference[0] / seconds:.2f}x" if reference else "-"
-        print(f"{name:<16} {seconds:>8.1f} {documents / seconds:>9,.0f} {nbytes / 1e6 / seconds:>7.2f} "
-              f"{peak / 2**20:>9,.0f} {ratio:>19}")
+    if reference:
+        bound = "" if reference[2] else "at least "
+        for name in ("dataset-builder", "floor (pyarrow)"):
+            print(f"{name} speed / datatrove's: {bound}{reference[0] / runs[name][0]:.2f}x")
     load = os.getloadavg()
     print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
