@@ -2,19 +2,19 @@
 
 A build assigns the split from the near-duplicate cluster, so two documents above the threshold never sit in
 different splits. This check re-derives it from the release alone: MinHash signatures of every kept row (with
-the settings the manifest records under `dedup`), LSH candidates between a validation or test row and the train
-rows, confirmed by the estimated Jaccard similarity. A leak is a problem naming both ids.
+the settings the manifest records under `dedup`), the LSH candidates between a validation or test row and the
+train rows (the build's own band search, vectorised with numpy), confirmed by the estimated Jaccard similarity. A
+leak is a problem naming both ids. It holds one signature per kept row (512 bytes with the defaults).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
 
-from collections.abc import Iterator
-
 from ...config import DedupConfig
-from ...dedup_near import band_keys, estimated_jaccard, signature
+from ...dedup_near import candidate_pairs, estimated_jaccard, signature
 from ...release.reader import Release
 from ..report import Problem
 from ..view import ReleaseView, problem
@@ -43,30 +43,34 @@ def dedup_settings(manifest: Any) -> DedupConfig | None:
 
 
 def split_leaks(release: Release, config: DedupConfig) -> list[Leak]:
-    """Validation and test rows whose estimated similarity to a train row reaches the threshold."""
-    buckets: dict[bytes, list[tuple[str, bytes]]] = {}
-    for row in release.rows(release.split_files("train"), ["id", "text"]):
-        sig = signature(row["text"] or "", config)
-        if sig is not None:
-            for key in band_keys(sig.tobytes(), config):
-                buckets.setdefault(key, []).append((row["id"], sig.tobytes()))
-    leaks: list[Leak] = []
-    for split in EVALUATION_SPLITS:
+    """Validation and test rows whose estimated similarity to a train row reaches the threshold: the build's own
+    candidate search (LSH bands, dedup_near.candidate_pairs) over every kept row, then the pairs that join an
+    evaluation row to a train row, confirmed by the estimated Jaccard similarity. Each leaking row is reported once,
+    with its most similar train row (the lowest id among equals)."""
+    signatures: dict[str, bytes] = {}
+    train: set[str] = set()
+    where: dict[str, tuple[str, int]] = {}  # evaluation id -> (file, row)
+    for split in ("train", *EVALUATION_SPLITS):
         for rel in release.split_files(split):
             for n, row in enumerate(release.rows(rel, ["id", "text"])):
                 sig = signature(row["text"] or "", config)
                 if sig is None:
                     continue
-                mine = sig.tobytes()
-                best: tuple[float, str] | None = None
-                for key in band_keys(mine, config):
-                    for train_id, theirs in buckets.get(key, ()):
-                        similarity = estimated_jaccard(mine, theirs)
-                        if similarity >= config.threshold and (best is None or (-similarity, train_id) < (-best[0], best[1])):
-                            best = (similarity, train_id)
-                if best is not None:
-                    leaks.append(Leak(rel, n, row["id"], best[1], best[0]))
-    return leaks
+                signatures[row["id"]] = sig.tobytes()
+                if split == "train":
+                    train.add(row["id"])
+                else:
+                    where[row["id"]] = (rel, n)
+    best: dict[str, tuple[float, str]] = {}  # evaluation id -> (similarity, train id)
+    for a, b in candidate_pairs(signatures, sorted(signatures), config):
+        if (a in train) == (b in train):
+            continue
+        mine, theirs = (a, b) if b in train else (b, a)
+        similarity = estimated_jaccard(signatures[mine], signatures[theirs])
+        if similarity >= config.threshold and (mine not in best or (-similarity, theirs) < (-best[mine][0], best[mine][1])):
+            best[mine] = (similarity, theirs)
+    return [Leak(*where[id_], id_, train_id, similarity)
+            for id_, (similarity, train_id) in sorted(best.items(), key=lambda kv: where[kv[0]])]
 
 
 def leakage_problems(view: ReleaseView) -> Iterator[Problem]:
