@@ -43,6 +43,7 @@ class CleanConfig:
     unicode_form: str = "NFC"
     to_simplified: bool = True
     opencc_profile: str = "t2s"
+    full_width_punctuation: bool = True
     remove_pinyin_annotations: bool = True
     repair_gbk_misalignment: bool = True
     remove_spam: bool = True

@@ -107,3 +107,36 @@ def test_a_spam_word_with_an_innocent_reading_does_not_remove_a_sentence(make_do
     assert stuffed.text == ARTICLE
     inline = cleaned(make_doc, ARTICLE + "百家乐开户送彩金，网上赌场注册就送。")
     assert "spam_inline" in inline.flags
+
+
+def test_half_width_punctuation_between_han_becomes_full_width(make_doc):
+    from dataset_builder.cleaning.punctuation_width_normalizer import PunctuationWidthNormalizer
+
+    text = ("会议于下午3:30开始,到场1,200人;主持人问:“大家准备好了吗?”记者(王小明)报道。\n"
+            "详见http://www.example.com:8080/a?b=1,或发邮件至news@example.com。比分2:1!\n"
+            "另一?法认为这是误传.Python,Java都是语言。你去吗?我不去!")
+    doc = make_doc(text)
+    PunctuationWidthNormalizer()(doc)
+    assert doc.text == ("会议于下午3:30开始，到场1,200人；主持人问：“大家准备好了吗？”记者（王小明）报道。\n"
+                        "详见http://www.example.com:8080/a?b=1,或发邮件至news@example.com。比分2:1!\n"
+                        "另一?法认为这是误传.Python,Java都是语言。你去吗？我不去！")
+    assert [(e.operator, e.unit, e.count) for e in doc.edits] == [("punctuation_width_normalizer", "chars", 8)]
+
+
+def test_full_width_punctuation_is_a_config_switch(make_doc):
+    text = "渴了你就喝杯茶,气了你就消消火,难了你就说句话,这里就是你的家。"
+    on = cleaned(make_doc, text)
+    assert on.text == "渴了你就喝杯茶，气了你就消消火，难了你就说句话，这里就是你的家。"
+    off = make_doc(text)
+    list(CleanStage(CleanConfig(cross_document_min_docs=0, full_width_punctuation=False)).run([off]))
+    assert off.text == text and not any(e.operator == "punctuation_width_normalizer" for e in off.edits)
+
+
+def test_a_question_mark_standing_for_lost_bytes_stays(make_doc):
+    # Seed-style GBK damage that cannot be repaired leaves "?" where characters were lost: not a question.
+    from dataset_builder.cleaning.punctuation_width_normalizer import PunctuationWidthNormalizer
+
+    doc = make_doc("这样做对吗?当地群众说,好!")
+    doc.flags.append("gbk_misalignment")
+    PunctuationWidthNormalizer()(doc)
+    assert doc.text == "这样做对吗?当地群众说，好！"

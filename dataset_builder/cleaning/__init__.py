@@ -1,6 +1,6 @@
 """The cleaning stage: an ordered list of small operators, each in its own module, then cross-document evidence.
 
-Character-level operators run first (repair, Pinyin, script, white space), then line operators that each drop a
+Character-level operators run first (repair, Pinyin, script, white space, punctuation width), then line operators that each drop a
 kind of line (and record how many), then, once every document has been cleaned alone, the lines that recur across
 documents of one source. A document left empty is rejected (`empty_after_cleaning`); one that is mostly spam is
 rejected by the spam operator (`spam`).
@@ -18,6 +18,7 @@ from .gbk_misalignment_repairer import GbkMisalignmentRepairer
 from .html_remnant_remover import HtmlRemnantRemover
 from .page_chrome import CopyrightRemover, HttpErrorRemover, JunkLineRemover, NavigationRemover
 from .pinyin_annotation_remover import PinyinAnnotationRemover
+from .punctuation_width_normalizer import PunctuationWidthNormalizer
 from .related_lists import PageTailTrimmer, RelatedListRemover
 from .repeats import DuplicateLineRemover, TeaserRemover
 from .script_converter import ScriptConverter
@@ -35,6 +36,8 @@ def build_operators(config: CleanConfig) -> list[CleaningOperator]:
         operators.append(PinyinAnnotationRemover())  # before conversion: readings are looked up on the original
     operators.append(ScriptConverter(config.to_simplified, config.opencc_profile))
     operators.append(WhitespaceNormalizer())
+    if config.full_width_punctuation:
+        operators.append(PunctuationWidthNormalizer())  # after white space: the spaces around a mark are single
     # Line operators: the text is one paragraph per line from here on.
     operators.append(JunkLineRemover())
     if config.remove_spam:
