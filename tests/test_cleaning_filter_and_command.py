@@ -110,7 +110,7 @@ def test_clean_files_writes_schema_valid_rows_and_rejections(tmp_path):
     by_id = {row["id"]: row for row in rows}
     assert set(by_id) == {"gb", "zh-1"}
     assert by_id["gb"]["origin"]["encoding"] == "gb18030"
-    assert by_id["gb"]["title"] == "“四直为民”:联系服务群众新举措" and by_id["gb"]["script"] == "Hant"
+    assert by_id["gb"]["title"] == "“四直为民”：联系服务群众新举措" and by_id["gb"]["script"] == "Hant"
     assert by_id["zh-1"]["source"] == "某某晚报" and by_id["zh-1"]["url"] == "https://example.org/a"
     assert by_id["zh-1"]["published_at"] == "2021-03-05T10:00"
     rejections = {r["id"]: r["rejection"]["reason"] for r in map(json.loads, rejected.read_text("utf-8").splitlines())}
