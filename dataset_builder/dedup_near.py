@@ -14,7 +14,6 @@ result depends on the set of documents alone, never on their order.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -59,13 +58,6 @@ def estimated_jaccard(a: bytes, b: bytes) -> float:
     """The share of equal signature values: MinHash's unbiased estimate of the n-gram sets' Jaccard similarity."""
     sa, sb = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
     return float(np.count_nonzero(sa == sb)) / len(sa)
-
-
-def band_keys(sig: bytes, config: DedupConfig) -> list[bytes]:
-    """One 8-byte key per LSH band: two signatures share a key when all `rows` values of that band agree."""
-    width = 4 * config.rows
-    return [hashlib.blake2b(sig[band * width:(band + 1) * width], digest_size=8,
-                            person=band.to_bytes(4, "little")).digest() for band in range(config.bands)]
 
 
 def manifest_entry(config: DedupConfig) -> dict:

@@ -142,19 +142,19 @@ def test_config_refuses_bands_times_rows_other_than_num_perm(tmp_path):
 
 
 def test_sorted_band_candidates_equal_hashed_band_buckets():
-    """decide groups equal bands by sorting; validate's leak check by hashing each band (band_keys): same pairs."""
+    """candidate_pairs (decide and the leak check) groups equal bands by sorting; an independent oracle, a dict of
+    each band's exact bytes, must give the same pairs."""
     from itertools import combinations
-
-    from dataset_builder.dedup_near import band_keys
 
     config = DedupConfig(bands=64, rows=2, num_perm=128)
     step = Duplicates(config)
     state = step.observe(corpus() + [doc(f"t{k}", with_chrome(t, 2)) for k, t in SEED_TEXTS.items()])
     ids = sorted(state)
-    buckets: dict[bytes, list[str]] = {}
+    buckets: dict[tuple[int, bytes], list[str]] = {}
     for id_ in ids:
-        for key in band_keys(state[id_].signature, config):
-            buckets.setdefault(key, []).append(id_)
+        sig, width = state[id_].signature, 4 * config.rows
+        for band in range(config.bands):
+            buckets.setdefault((band, sig[band * width:(band + 1) * width]), []).append(id_)
     hashed = {p for b in buckets.values() for p in combinations(b, 2)}
     assert len(hashed) > 10 and candidate_pairs({i: state[i].signature for i in ids}, ids, config) == hashed
 
