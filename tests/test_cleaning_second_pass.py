@@ -42,6 +42,14 @@ def test_farm_pinyin_with_the_reading_of_the_simplified_original(make_doc):
     assert doc.text == "他呼籲社會各界蔘與，共同關注留守兒童。書(ma)"
 
 
+def test_farm_pinyin_of_a_character_that_is_also_simplified(make_doc):
+    # 了→瞭 (le): 瞭 is Simplified too (明瞭), so t2s leaves it; OpenCC's Simplified-to-Traditional character table
+    # says 瞭 can stand for 了, whose reading the farm printed. A gloss that spells no reading stays.
+    doc = make_doc("他來瞭(le)以後，大傢都明瞭(liǎo)瞭(le)情況。明瞭(ma)")
+    PinyinAnnotationRemover()(doc)
+    assert doc.text == "他來瞭以後，大傢都明瞭瞭情況。明瞭(ma)"
+
+
 def test_a_page_without_running_text_is_rejected(make_doc):
     links = "\n".join(
         ["某某在线 - 您身边的新闻", "国内 | 社会 | 财经 | 体育 | 娱乐", "北京暴雨已致７７人遇难 １１人身份正在确认", "新疆地震致１５万人受灾 已启动救灾响应",

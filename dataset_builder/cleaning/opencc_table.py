@@ -144,7 +144,12 @@ def _dictionary_files(spec: dict) -> list[str]:
 
 
 def _dictionary_keys(tool: str, share: str, files: list[str]) -> set[str]:
-    keys: set[str] = set()
+    return {key for key, _ in _dictionary_entries(tool, share, files)}
+
+
+def _dictionary_entries(tool: str, share: str, files: list[str]) -> list[tuple[str, list[str]]]:
+    """(key, its values) of every line of the dictionaries, as `opencc_dict` writes them out in text form."""
+    entries: list[tuple[str, list[str]]] = []
     with tempfile.TemporaryDirectory() as scratch:
         for name in files:
             out = os.path.join(scratch, "dict.txt")
@@ -153,5 +158,26 @@ def _dictionary_keys(tool: str, share: str, files: list[str]) -> set[str]:
                 check=True, capture_output=True, timeout=60,
             )
             with open(out, encoding="utf-8") as handle:
-                keys.update(line.split("\t", 1)[0] for line in handle if "\t" in line)
-    return keys
+                for line in handle:
+                    key, tab, values = line.rstrip("\n").partition("\t")
+                    if tab:
+                        entries.append((key, values.split(" ")))
+    return entries
+
+
+@lru_cache(maxsize=None)
+def simplified_sources() -> dict[str, frozenset[str]]:
+    """Traditional character -> every Simplified character that OpenCC's Simplified-to-Traditional character table
+    can turn into it (瞭 <- 了, 乾 <- 干 and 乾). Content farms convert Simplified text with such tables, so the
+    character shown may stand for any of them. Empty when the dictionary cannot be read."""
+    share = os.path.join(os.path.dirname(opencc.__file__), "clib", "share", "opencc")
+    tool = os.path.join(os.path.dirname(opencc.__file__), "clib", "bin", "opencc_dict")
+    try:
+        entries = _dictionary_entries(tool, share, ["STCharacters.ocd2"])
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    sources: dict[str, set[str]] = {}
+    for simplified, traditional in entries:
+        for char in traditional:
+            sources.setdefault(char, set()).add(simplified)
+    return {char: frozenset(found) for char, found in sources.items()}

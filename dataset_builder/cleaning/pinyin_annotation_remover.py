@@ -5,7 +5,9 @@ word: 银行(yínháng), 银行（yin hang）. An annotation is removed only whe
 readings of the one to four characters right before it (per pypinyin, all readings of each character, tones
 ignored). Farms convert Simplified text to Traditional and keep the reading of the original Simplified character,
 which may not be a reading of the Traditional one (了→瞭 le, 吁→籲 xū, 参→蔘 cān): the readings of the characters'
-Simplified counterparts (OpenCC t2s, character by character and as a phrase) count too. Asides such as (陈龙 报道), (2014年29期), 服务APP(手机客户端) or 这本书(ma) are never touched.
+Simplified counterparts count too, both what OpenCC t2s makes of them (character by character and as a phrase) and
+every Simplified character that OpenCC's Simplified-to-Traditional table can turn into the one shown (瞭 <- 了,
+which t2s leaves as 瞭 because 瞭 is also a Simplified character, 明瞭). Asides such as (陈龙 报道), (2014年29期), 服务APP(手机客户端) or 这本书(ma) are never touched.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pypinyin import Style, pinyin
 
 from ..document import Document
 from .base import CleaningOperator
+from .opencc_table import simplified_sources
 from .text_units import converter
 
 _LETTERS = r"A-Za-zÀ-ɏ\u0300-\u036f"
@@ -37,10 +40,10 @@ def _toneless(syllable: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _readings(han: str) -> frozenset[str]:
-    """The readings of a character and of its Simplified counterpart."""
+    """The readings of a character and of the Simplified characters it may stand for."""
     found = pinyin(han, style=Style.TONE, heteronym=True, errors="ignore")
-    simplified = converter("t2s").convert(han)
-    if simplified != han:
+    counterparts = {converter("t2s").convert(han)} | simplified_sources().get(han, frozenset())
+    for simplified in sorted(counterparts - {han}):
         found += pinyin(simplified, style=Style.TONE, heteronym=True, errors="ignore")
     return frozenset(_toneless(r) for group in found for r in group)
 
