@@ -73,6 +73,9 @@ ERROR_PAGES = [
     ["502 Bad Gateway", "nginx/1.{p}.0"],
     ["您访问的页面不存在", "可能已被删除或更改了地址", "返回首页"],
 ]
+# Short head lines that sit between a menu and another chrome row.
+HEAD_PROMPTS = ["欢迎您，请登录", "您好，欢迎光临{site}", "天气：晴 {p}℃", "游客您好 请先登录", "热线电话 400-{k}"]
+HEAD_ROWS = ["设为首页 | 加入收藏", "登录 | 注册", "手机版 | 繁體", "RSS订阅 | 网站地图"]
 PINYIN_STYLES = ("tone", "number", "bare")
 
 
@@ -189,6 +192,8 @@ def wrap(doc_id: str, body: str, headline: str | None, rng: random.Random) -> Pa
     if rng.random() < 0.6:
         head.append(rng.choice([" | ".join(rng.sample(SECTIONS, 6)), "  ".join(["首页"] + rng.sample(SECTIONS, 5)),
                                 f"当前位置：首页 > {section} > 正文", f"首页 > {section}频道 > 正文"]))
+        if rng.random() < 0.3 and "|" in head[-1]:  # a menu, a short prompt, another chrome row
+            head += [rng.choice(HEAD_PROMPTS).format(**fill), rng.choice(HEAD_ROWS)]
     lines = head + [title]
     page = Page(doc_id, site, "", body, title=title)
     authors: list[str] = []

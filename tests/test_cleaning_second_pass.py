@@ -94,6 +94,19 @@ def test_short_lines_between_chrome_lines_in_the_tail_go_with_them(make_doc):
     assert doc.text.split("\n")[0] == "本周末大风降温" and "（完）编者按" in doc.text
 
 
+def test_short_lines_between_chrome_lines_in_the_head_go_with_them_but_never_the_headline(make_doc):
+    menu, font = "首页 | 新闻 | 体育 | 财经", "【字号 大 中 小】"
+    head = [menu, "欢迎您，请登录", "设为首页 | 加入收藏", "本周末大风降温", "2012年11月30日 09:12　来源：本报", font]
+    doc = cleaned(make_doc, "\n".join([*head, ARTICLE]))
+    assert doc.text.split("\n")[0] == "本周末大风降温" and "欢迎您" not in doc.text
+    # The headline itself between a menu and a font-size row, with the date line below: it stays.
+    doc = cleaned(make_doc, "\n".join([menu, "大风降温", font, "2012年11月30日 来源：本报", ARTICLE]))
+    assert doc.text.split("\n")[0] == "大风降温"
+    # Without a date or source line the headline is not known, and the head is left as it is.
+    doc = cleaned(make_doc, "\n".join([menu, "欢迎您，请登录", "设为首页 | 加入收藏", "大风降温", font, ARTICLE]))
+    assert doc.text.split("\n")[:2] == ["欢迎您，请登录", "大风降温"]
+
+
 def test_http_and_server_banners_in_more_wordings(make_doc):
     for banner in [
         ["Not Found", "The requested URL was not found on this server."],

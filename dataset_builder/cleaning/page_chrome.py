@@ -223,27 +223,53 @@ _BLOCK_MAX_LINES = 3
 
 
 def chrome_block(lines: list[str], drop: set[int]) -> set[int]:
-    """Chrome comes in blocks: after the last paragraph, a run of one to three short lines that are not sentences
-    ("用户名：", "匿名发表", "评论283") between chrome lines (or between a chrome line and the end of the page) is chrome
-    too. The head is left alone: a headline often sits between a menu and a font-size control."""
+    """Chrome comes in blocks: a run of one to three short lines that are not sentences ("用户名：", "匿名发表",
+    "评论283", "欢迎您，请登录") between chrome lines is chrome too, in the tail and in the head of the page."""
+    return _tail_block(lines, drop) | _head_block(lines, drop)
+
+
+def _tail_block(lines: list[str], drop: set[int]) -> set[int]:
+    """After the last paragraph, between chrome lines or between a chrome line and the end of the page."""
     last = next((i for i in range(len(lines) - 1, -1, -1) if i not in drop and is_paragraph(lines[i])), -1)
     if max(drop) <= last:
         return set()
-    found: set[int] = set()
-    i = last + 1
-    while i < len(lines):
+    return {i for run in _sandwiched_runs(lines, drop, last + 1, len(lines), end_bounds=True) for i in run}
+
+
+def _head_block(lines: list[str], drop: set[int]) -> set[int]:
+    """Before the first paragraph. The headline often sits between a menu and a font-size row too, so the head is
+    touched only where the headline is known: the line right above the first date/source line (what the metadata
+    extractor reads), and a run holding it stays."""
+    first = next((i for i, line in enumerate(lines) if i not in drop and is_paragraph(line)), len(lines))
+    if min(drop) >= first:
+        return set()
+    meta = next((i for i in range(first) if i not in drop and is_metadata_line(lines[i])), None)
+    if meta is None:
+        return set()
+    headline = next((i for i in range(meta - 1, -1, -1) if i not in drop and not is_metadata_line(lines[i])), None)
+    if headline is None:
+        return set()
+    runs = _sandwiched_runs(lines, drop, 0, first, end_bounds=False)
+    return {i for run in runs if headline not in run for i in run}
+
+
+def _sandwiched_runs(lines: list[str], drop: set[int], start: int, stop: int, end_bounds: bool) -> list[range]:
+    """Runs of block lines in [start, stop) with a dropped line right above and right below (or, with `end_bounds`,
+    the end of the page below)."""
+    runs: list[range] = []
+    i = start
+    while i < stop:
         if i in drop:
             i += 1
             continue
         run = i
-        while run < len(lines) and run not in drop and _block_line(lines[run]):
+        while run < stop and run not in drop and _block_line(lines[run]):
             run += 1
-        bounded_above = i - 1 in drop
-        bounded_below = run == len(lines) or run in drop
-        if run > i and run - i <= _BLOCK_MAX_LINES and bounded_above and bounded_below:
-            found.update(range(i, run))
+        bounded_below = run in drop or (end_bounds and run == len(lines))
+        if run > i and run - i <= _BLOCK_MAX_LINES and i - 1 in drop and bounded_below:
+            runs.append(range(i, run))
         i = max(run, i + 1)
-    return found
+    return runs
 
 
 def _block_line(line: str) -> bool:
