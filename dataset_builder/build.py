@@ -33,6 +33,7 @@ from .release.versions import next_version, write_version
 from .release.writer import write_release
 from .shards import DOCUMENTS_PER_SHARD, plan_shards
 from .split_assign import SPLITS
+from .tallies import unknown_field_warnings
 from .work import WorkFolder
 from .writing import write_atomic
 
@@ -125,7 +126,7 @@ def build_release(
                 phases.on_document = None
                 if not result.tally.kept:
                     raise NothingKeptError(nothing_kept(result))
-                warnings += empty_split_warnings(config, result)
+                warnings += unknown_field_warnings(result.tally) + empty_split_warnings(config, result)
                 if progress:
                     progress("write the release", 0, 1, 0, 0, 0, 0)
                 try:

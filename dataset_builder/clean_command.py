@@ -21,6 +21,7 @@ from .document import Document
 from .errors import InputError
 from .pipeline import cleaning_stages
 from .shards import InputSet, read_documents
+from .tallies import BuildTally, unknown_field_warnings
 from .writing import temporary_beside
 
 _JSONL_SUFFIXES = (".jsonl", ".jsonl.zst", ".json")
@@ -100,6 +101,7 @@ def clean_files(
         "rejected_file": str(rejected),
         "edits": dict(sorted(written.edits.items())),
         "stages": {stage.name: dict(stage.stats) for stage in stages},
+        "warnings": unknown_field_warnings(written.unknown),
     }
 
 
@@ -109,6 +111,7 @@ class Written:
     kept: int = 0
     reasons: Counter[str] = field(default_factory=Counter)  # rejected documents per reason
     edits: Counter[str] = field(default_factory=Counter)  # "operator:unit" -> count, over the kept documents
+    unknown: BuildTally = field(default_factory=BuildTally)  # only its unknown fields are used: named once per file
 
 
 def write_rows(stream: Iterable[Document], output: Path, rejected: Path) -> Written:
@@ -122,6 +125,7 @@ def write_rows(stream: Iterable[Document], output: Path, rejected: Path) -> Writ
         with open(temporaries[output], "w", encoding="utf-8") as out, open(temporaries[rejected], "w", encoding="utf-8") as rej:
             for doc in stream:
                 written.read += 1
+                written.unknown.add(doc)
                 if doc.rejection is not None:
                     written.reasons[doc.rejection.reason] += 1
                     rej.write(json.dumps(rejected_record(doc), ensure_ascii=False) + "\n")

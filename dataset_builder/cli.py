@@ -157,6 +157,8 @@ def clean(inputs: tuple[str, ...], output: str, rejected: str | None, config_pat
         table.add_row(f"rejected: {reason}", str(n))
     table.add_row("rejected in all", f"{sum(summary['rejected'].values())} -> {summary['rejected_file']}")
     out.print(table)
+    for warning in summary["warnings"]:
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 @main.command()

@@ -25,6 +25,16 @@ class InputSpec:
     format: str
     metadata: str | None = None
     glob: str | None = None
+    # [inputs.fields]: (input field, row field) pairs, sorted; a tuple so the spec stays hashable
+    fields: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def field_map(self) -> dict[str, str]:
+        return dict(self.fields)
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any]) -> InputSpec:
+        return cls(**{**table, "fields": tuple(sorted((table.get("fields") or {}).items()))})
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class CleanConfig:
     to_simplified: bool = True
     opencc_profile: str = "t2s"
     full_width_punctuation: bool = True
+    convert_metadata: bool = True
     remove_pinyin_annotations: bool = True
     repair_gbk_misalignment: bool = True
     remove_spam: bool = True
@@ -128,6 +139,29 @@ def check_config_data(data: dict[str, Any], where: str) -> list[str]:
         problems.append(f"{where}: dedup: bands x rows must equal num_perm (every signature value in one band)")
     problems += _hub_vocabulary_problems(data, where)
     problems += _glob_problems(data, where)
+    problems += _field_map_problems(data, where)
+    return problems
+
+
+def _field_map_problems(data: dict[str, Any], where: str) -> list[str]:
+    """[inputs.fields] maps record fields, so a text input has none; two input fields cannot fill one row field."""
+    inputs = data.get("inputs") if isinstance(data.get("inputs"), list) else []
+    problems = []
+    for k, spec in enumerate(inputs):
+        fields = spec.get("fields") if isinstance(spec, dict) else None
+        if not isinstance(fields, dict) or not fields:
+            continue
+        if spec.get("format") == "txt":
+            problems.append(f"{where}: inputs[{k}].fields: a txt input has no fields to map (its sidecar's fields "
+                            "are the row's: file_name, id, title, ...); only jsonl and parquet inputs take a mapping")
+        filled: dict[str, str] = {}
+        for source, target in fields.items():
+            if not isinstance(target, str):
+                continue  # the schema names it
+            if target in filled:
+                problems.append(f"{where}: inputs[{k}].fields: {filled[target]!r} and {source!r} both fill "
+                                f"{target!r}; a row field takes one input field")
+            filled.setdefault(target, source)
     return problems
 
 
@@ -252,7 +286,7 @@ def load_config(path: str | Path) -> Config:
         description=data["description"].strip(),
         license=data["license"],
         language=tuple(data["language"]),
-        inputs=tuple(InputSpec(**spec) for spec in data["inputs"]),
+        inputs=tuple(InputSpec.from_table(spec) for spec in data["inputs"]),
         split=SplitConfig(**data["split"]),
         pretty_name=data.get("pretty_name"),
         task_categories=tuple(data.get("task_categories", ())),

@@ -7,7 +7,12 @@ dropping it, so the pipeline can route it to the rejected or duplicates set: not
 
 from __future__ import annotations
 
+import base64
+import datetime
+import decimal
 import hashlib
+import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +69,7 @@ class Document:
     authors: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     url: str | None = None
+    license: str | None = None  # the document's own licence, when the input states one
     language: str | None = None
     script: str | None = None  # Hans | Hant, of the original text
     edits: list[Edit] = field(default_factory=list)
@@ -77,6 +83,9 @@ class Document:
     cluster_id: str | None = None
     cluster_size: int = 1
     split: str | None = None
+    # Input fields that fill no row field (JSONL keys, Parquet columns), as read; null values included, so the
+    # build can name every unknown field, but left out of the row's `extra`.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def record_edit(self, operator: str, unit: str, count: int) -> None:
         """Add `count` changes by `operator`; zero-change calls are not recorded."""
@@ -116,12 +125,43 @@ class Document:
             "flags": list(self.flags),
             "cluster_id": self.cluster_id or self.id,
             "cluster_size": self.cluster_size,
+            "license": self.license,
+            "extra": extra_json(self.extra),
         }
 
 
 def is_active(doc: Document) -> bool:
     """Still in the running: neither rejected nor a duplicate. Stages and global steps see only these."""
     return doc.rejection is None and doc.duplicate_of is None
+
+
+def extra_json(extra: dict[str, Any]) -> str | None:
+    """The `extra` column: the non-null unknown input fields as one JSON object (keys sorted, UTF-8 as is, no
+    spaces, so the bytes depend on the values alone), or None when there are none."""
+    kept = {k: v for k, v in extra.items() if v is not None}
+    if not kept:
+        return None
+    return json.dumps(_jsonable(kept), sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                      default=str)
+
+
+def _jsonable(value: Any) -> Any:
+    """A Parquet cell as JSON: dates and times in ISO 8601, decimals as strings, bytes in base64, NaN as null."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 # The quality signals every row carries (schema/document.schema.json, property `quality`).

@@ -123,6 +123,7 @@ class MetadataExtractor(Stage):
         doc.authors = list(given.get("authors") or found.authors)
         doc.keywords = list(given.get("keywords") or found.keywords)
         doc.url = given.get("url")
+        doc.license = given.get("license")
 
 
 def _is_publication_label(line: str) -> bool:

@@ -116,7 +116,7 @@ def plan_shards(config: Config | InputSet, documents_per_shard: int = DOCUMENTS_
         elif spec.format == "parquet":
             _, paths = input_files(root, spec.path, "*.parquet", spec.glob)
             for file, shown in paths:
-                ranges = plan_parquet_file(file, shown, documents_per_shard, log)
+                ranges = plan_parquet_file(file, shown, documents_per_shard, log, spec.field_map)
                 size, total = _stamp(file)[0], sum(r[3] for r in ranges) or 1
                 for first, stop, row, rows in ranges:
                     add([(file, shown)], input=number, start=first, stop=stop, offset=row, documents=rows,
@@ -137,8 +137,9 @@ def read_shard(config: Config | InputSet, shard: Shard) -> Iterator[Document]:
         folder, _, sidecar = _txt_input(config, shard.input)
         return read_txt_files(folder, list(zip(files, shard.files)), spec.metadata, sidecar)
     if spec.format == "jsonl":
-        return read_jsonl_lines(files[0], shard.files[0], shard.start, shard.stop, shard.offset)
-    return read_parquet_groups(files[0], shard.files[0], range(shard.start, shard.stop), shard.offset)
+        return read_jsonl_lines(files[0], shard.files[0], shard.start, shard.stop, shard.offset, spec.field_map)
+    return read_parquet_groups(files[0], shard.files[0], range(shard.start, shard.stop), shard.offset,
+                               spec.field_map)
 
 
 def read_documents(*input_sets: Config | InputSet) -> Iterator[Document]:

@@ -17,6 +17,9 @@ class BuildTally:
     duplicates_by_kind: Counter = field(default_factory=Counter)  # exact | near -> documents
     kept_per_split: Counter = field(default_factory=Counter)
     edits: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (operator, unit) -> [changes, documents]
+    # origin file -> {input field that fills no row field -> documents with a value (not null) in it}: the build
+    # names them once per file
+    unknown_fields: dict[str, Counter] = field(default_factory=dict)
 
     def add(self, doc: Document) -> None:
         self.read_per_file[doc.origin.file] += 1
@@ -30,6 +33,9 @@ class BuildTally:
             total = self.edits.setdefault((edit.operator, edit.unit), [0, 0])
             total[0] += edit.count
             total[1] += 1
+        if doc.extra:
+            self.unknown_fields.setdefault(doc.origin.file, Counter()).update(
+                {name: int(value is not None) for name, value in doc.extra.items()})
 
     def merge(self, other: BuildTally) -> BuildTally:
         self.read_per_file.update(other.read_per_file)
@@ -40,6 +46,8 @@ class BuildTally:
             total = self.edits.setdefault(key, [0, 0])
             total[0] += count
             total[1] += documents
+        for file, names in other.unknown_fields.items():
+            self.unknown_fields.setdefault(file, Counter()).update(names)
         return self
 
     @property
@@ -57,3 +65,16 @@ class BuildTally:
     @property
     def kept(self) -> int:
         return sum(self.kept_per_split.values())
+
+
+def unknown_field_warnings(tally: BuildTally) -> list[str]:
+    """One line per input file with fields that fill no row field: their names, and where they went."""
+    def counted(name: str, n: int) -> str:
+        return f"{name!r} ({n} document{'s' if n > 1 else ''})" if n else f"{name!r} (always null: left out)"
+
+    return [
+        f"{file}: input field{'s' if len(names) > 1 else ''} not in the row schema, kept in the extra column (JSON): "
+        + ", ".join(counted(name, n) for name, n in sorted(names.items()))
+        + "; [inputs.fields] in the config maps an input field to a row field"
+        for file, names in sorted(tally.unknown_fields.items())
+    ]

@@ -41,4 +41,6 @@ def make_row(i: int, text: str) -> dict:
         "flags": ["spam_inline"] if i == 5 else [],
         "cluster_id": f"seed-{i:03d}",
         "cluster_size": 2 if i == 1 else 1,
+        "license": "cc-by-4.0" if i % 3 == 1 else None,
+        "extra": '{"category":"要闻"}' if i % 4 == 1 else None,
     }

@@ -25,6 +25,8 @@ from .hub_server import HubServer
 
 TOKEN = "hf_publishtest" + secrets.token_hex(12)
 REPO_ID = "seed-org/zh-web-seeds"
+_MAJOR, _MINOR, _ = SEED_VERSION.split(".")
+NEXT_VERSION = f"{_MAJOR}.{int(_MINOR) + 1}.0"  # a version after the seed's, whatever the seed's is
 CLIENT = Path(__file__).with_name("hub_client.py")
 UPLOADS = ("preupload", "lfs-upload", "/commit/", "/tag/", "/branch/")
 

@@ -104,7 +104,7 @@ def _drifted_tables():
     rows = [make_row(i, t) for i, t in enumerate(TEXTS)]
     schema = document_arrow_schema()
     base = pa.Table.from_pylist(rows, schema=schema)
-    yield "extra column", base.append_column("extra", pa.array([1] * len(rows)))
+    yield "extra column", base.append_column("bonus", pa.array([1] * len(rows)))
     yield "missing column", base.drop_columns(["script"])
     yield "int id", base.set_column(0, "id", pa.array(range(len(rows)), pa.int64()))
     yield "string num_chars", base.set_column(10, "num_chars", pa.array([str(r["num_chars"]) for r in rows]))

@@ -34,7 +34,7 @@ def build_operators(config: CleanConfig) -> list[CleaningOperator]:
         operators.append(GbkMisalignmentRepairer())  # before Pinyin removal and conversion: it re-encodes to GBK
     if config.remove_pinyin_annotations:
         operators.append(PinyinAnnotationRemover())  # before conversion: readings are looked up on the original
-    operators.append(ScriptConverter(config.to_simplified, config.opencc_profile))
+    operators.append(ScriptConverter(config.to_simplified, config.opencc_profile, config.convert_metadata))
     operators.append(WhitespaceNormalizer())
     if config.full_width_punctuation:
         operators.append(PunctuationWidthNormalizer())  # after white space: the spaces around a mark are single

@@ -6,11 +6,17 @@ from __future__ import annotations
 from ..config import Config
 from .answers import MISSING, Answers, questions
 from .croissant import plain_citation
-from .facts import ReleaseFacts
+from .facts import UNKNOWN, ReleaseFacts
 from .markdown import text
 from .plots import Plot
 from .plots import plots as make_plots
 from .render import FACTS_FOR, FactBlocks, completeness
+
+
+def _varies(facts: ReleaseFacts) -> str:
+    if all(name == UNKNOWN for name, _ in facts.licenses):
+        return ""
+    return " (licences vary by document: see the `license` column)"
 
 
 def _inline(text: str) -> str:
@@ -88,7 +94,7 @@ def render_card_body(config: Config, answers: Answers, facts: ReleaseFacts, plot
             f"- **Funded by:** {_inline(a.text('motivation', 'funding'))}",
             f"- **Shared by:** {_inline(a.text('maintenance', 'maintainer'))}",
             f"- **Language(s) (NLP):** {', '.join(config.language)}",
-            f"- **License:** `{config.license}`: {_inline(a.text('distribution', 'license'))}",
+            f"- **License:** `{config.license}`: {_inline(a.text('distribution', 'license'))}{_varies(facts)}",
             f"- **Version:** {facts.version}",
         ]),
         "### Dataset Sources",

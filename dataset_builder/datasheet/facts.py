@@ -56,6 +56,7 @@ class ReleaseFacts:
     rejected_by_reason: list[tuple[str, str, int]]  # (stage, reason, documents)
     rejected: list[dict[str, Any]]  # id, stage, reason, details
     duplicates: list[tuple[str, str, str]]  # (id, duplicate_of, kind: exact | near)
+    licenses: list[tuple[str, int]] = field(default_factory=list)  # per-document `license`; UNKNOWN: none stated
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -149,7 +150,7 @@ def split_names(release: Release, manifest: dict[str, Any]) -> list[str]:
 
 
 KEPT_COLUMNS = ["id", "num_chars", "published_at", "source", "script", "language", "flags", "edits",
-                "title", "authors", "keywords", "url"]
+                "title", "authors", "keywords", "url", "license"]
 
 
 @dataclass
@@ -168,6 +169,7 @@ class FactsTally:
     last_date: str | None = None
     sources: Counter = field(default_factory=Counter)
     scripts: Counter = field(default_factory=Counter)
+    licenses: Counter = field(default_factory=Counter)
     languages: Counter = field(default_factory=Counter)
     flags: Counter = field(default_factory=Counter)
     missing: Counter = field(default_factory=Counter)
@@ -189,6 +191,7 @@ class FactsTally:
             self.last_date = date if self.last_date is None else max(self.last_date, date)
         self.sources[row["source"]] += 1
         self.scripts[row["script"]] += 1
+        self.licenses[row.get("license")] += 1  # absent in releases written before the column
         self.languages[row["language"]] += 1
         self.flags.update(row["flags"] or [])
         for column in METADATA_COLUMNS:
@@ -243,6 +246,7 @@ def facts_from_tally(release_dir: Path, tally: FactsTally, splits: list[str] | N
         rejected_by_reason=[(stage, reason, n) for (stage, reason), n in sorted(by_reason.items())],
         rejected=rejected,
         duplicates=sorted(tally.duplicates),
+        licenses=_by_count(tally.licenses),
     )
 
 
@@ -261,7 +265,8 @@ def compute_facts(release_dir: Path, tally: FactsTally | None = None) -> Release
     for split in names:
         for path in release.split_files(split):
             tally.add_file(split, path)
-            for row in release.rows([path], KEPT_COLUMNS):
+            present = set(release.parquet(path).schema_arrow.names)
+            for row in release.rows([path], [c for c in KEPT_COLUMNS if c in present]):
                 tally.add_kept(split, row)
     for row in release.rows(release.parquet_files("rejected"), ["id", "stage", "reason", "details"]):
         tally.add_rejected(row)

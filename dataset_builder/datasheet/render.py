@@ -15,7 +15,7 @@ from .. import __version__
 from ..config import Config
 from ..schema import load_schema
 from .answers import MISSING, Answers, questions
-from .facts import ReleaseFacts
+from .facts import UNKNOWN, ReleaseFacts
 from .markdown import Md, cell, code, text
 from .plots import Plot
 
@@ -253,7 +253,19 @@ class FactBlocks:
             ("package", "version"), sorted(env.items()))
 
     def license(self) -> str:
-        return f"Licence identifier of the release (`license` in `{self.config.path.name}`): `{self.config.license}`."
+        release = f"Licence identifier of the release (`license` in `{self.config.path.name}`): `{self.config.license}`."
+        return "\n\n".join(x for x in (release, self.document_licenses()) if x)
+
+    def document_licenses(self) -> str:
+        """What the inputs say of each document's licence, when any states one: the licences vary then."""
+        stated = [(name, n) for name, n in self.facts.licenses if name != UNKNOWN]
+        if not stated:
+            return ""
+        rows = [(code(name), n) for name, n in stated]
+        rows += [("none stated (the release's licence applies)", n) for name, n in self.facts.licenses if name == UNKNOWN]
+        return (f"Licences vary by document: {_n(sum(n for _, n in stated))} of {_n(self.facts.kept)} kept documents "
+                "state their own in the `license` column:\n\n"
+                + capped_table(("license", "documents"), rows, "lr", "licences", 1))
 
 
 # Which computed figures are printed under which question.

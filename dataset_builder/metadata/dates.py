@@ -4,6 +4,7 @@ time, a schedule) is not the publication date."""
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from ..cleaning.metadata_lines import DATE, LABELLED, ascii_digits
@@ -27,7 +28,7 @@ def iso_datetime(match: re.Match[str]) -> str | None:
     if match["d"] is None:
         return value
     d = int(match["d"])
-    if not 1 <= d <= 31:
+    if not 1 <= d <= calendar.monthrange(y, m)[1]:  # no 30 February: the release holds only possible dates
         return None
     value += f"-{d:02d}"
     if match["H"] is not None and int(match["H"]) <= 23 and int(match["M"]) <= 59:

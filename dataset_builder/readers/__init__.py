@@ -19,9 +19,9 @@ def read_input(root: Path, spec: InputSpec, log: ReadLog | None = None) -> Itera
     if spec.format == "txt":
         return read_txt(root, spec.path, spec.metadata, spec.glob, log)
     if spec.format == "jsonl":
-        return read_jsonl(root, spec.path, spec.glob, log)
+        return read_jsonl(root, spec.path, spec.glob, log, spec.field_map)
     if spec.format == "parquet":
-        return read_parquet(root, spec.path, spec.glob, log)
+        return read_parquet(root, spec.path, spec.glob, log, spec.field_map)
     raise ValueError(f"unknown input format {spec.format!r}")  # the config schema admits no other
 
 

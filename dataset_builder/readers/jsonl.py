@@ -1,4 +1,5 @@
-"""JSON Lines: one object per line with at least `id` and `text`; other known fields are metadata.
+"""JSON Lines: one object per line with at least `id` and `text` (or the fields the input's [inputs.fields] maps to
+them); other row fields are metadata, the remaining fields the document's `extra`.
 
 Lines are split from the raw bytes and decoded one by one, so an invalid UTF-8 byte is reported at its own
 line. A `.zst` file must end with a complete zstd frame: a file cut short is an error, never fewer documents.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ..document import Document, Origin
@@ -79,7 +80,8 @@ def json_objects(lines: Iterator[bytes], shown: str, start: int = 1) -> Iterator
         yield number, record
 
 
-def read_jsonl(root: Path, path: str, glob: str | None, log: ReadLog | None = None) -> Iterator[Document]:
+def read_jsonl(root: Path, path: str, glob: str | None, log: ReadLog | None = None,
+               fields: Mapping[str, str] | None = None) -> Iterator[Document]:
     _, files = input_files(root, path, "*.jsonl*", glob)
     for file, shown in files:
         with open_input(file, shown) as handle:
@@ -87,15 +89,16 @@ def read_jsonl(root: Path, path: str, glob: str | None, log: ReadLog | None = No
             blocks = reader.blocks()
             if file.suffix == ".zst":
                 blocks = zstd_blocks(blocks, shown)
-            yield from _documents(json_objects(_lines(blocks), shown), shown)
+            yield from _documents(json_objects(_lines(blocks), shown), shown, fields)
             reader.finish()
 
 
-def _documents(records: Iterator[tuple[int, dict]], shown: str, stop: int | None = None) -> Iterator[Document]:
+def _documents(records: Iterator[tuple[int, dict]], shown: str, fields: Mapping[str, str] | None,
+               stop: int | None = None) -> Iterator[Document]:
     for number, record in records:
         if stop is not None and number >= stop:
             return
-        yield record_document(record, f"{shown}:{number}", Origin(shown, line=number))
+        yield record_document(record, f"{shown}:{number}", Origin(shown, line=number), fields)
 
 
 def plan_jsonl_file(file: Path, shown: str, lines_per_shard: int, log: ReadLog | None) -> list[tuple[int, int, int, int]]:
@@ -121,7 +124,8 @@ def plan_jsonl_file(file: Path, shown: str, lines_per_shard: int, log: ReadLog |
     return ranges
 
 
-def read_jsonl_lines(file: Path, shown: str, first: int, stop: int, offset: int) -> Iterator[Document]:
+def read_jsonl_lines(file: Path, shown: str, first: int, stop: int, offset: int,
+                     fields: Mapping[str, str] | None = None) -> Iterator[Document]:
     """The documents of lines [first, stop) of one file (1-based), line `first` starting at byte `offset` of the
     uncompressed stream."""
     with open_input(file, shown) as handle:
@@ -130,4 +134,4 @@ def read_jsonl_lines(file: Path, shown: str, first: int, stop: int, offset: int)
         else:
             handle.seek(offset)
             lines = _lines(iter(lambda: handle.read(BLOCK), b""))
-        yield from _documents(json_objects(lines, shown, first), shown, stop)
+        yield from _documents(json_objects(lines, shown, first), shown, fields, stop)

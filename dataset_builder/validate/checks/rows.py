@@ -1,6 +1,6 @@
 """Rows: the one reading pass over the release's tables. Every data shard is streamed a batch at a time (readable,
 zstd, one Arrow schema matching the row schema, every row against the row schema, num_chars and text_sha256
-agreeing with text); then ids unique across the release; then rejected/ and duplicates/. While reading, the
+agreeing with text, published_at a possible date, extra a JSON object); then ids unique across the release; then rejected/ and duplicates/. While reading, the
 view's figures (rows and Arrow bytes per split, ids, side-table tallies) are filled for the later checks."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from ..memory import bounded_batches, oversized_row_group
 from ...release.reader import SIDE_TABLES, ShardFile, split_order
+from ...iso_dates import date_problem
 from ...schema import side_table_schema
 from ..report import Problem
 from ..rows import RowValidator, document_row_validator, error_field, short_message
@@ -154,8 +155,9 @@ def shard_row_problems(view: ReleaseView, shard: ShardFile, pf, validator: RowVa
 
 
 def consistency_problems(rel: str, batch: pa.RecordBatch, offset: int) -> Iterator[Problem]:
-    """What the schema cannot say: num_chars and text_sha256 agree with text."""
+    """What the schema cannot say: num_chars and text_sha256 agree with text, dates exist, extra is JSON."""
     names = batch.schema.names
+    yield from value_problems(rel, batch, offset)
     if "text" not in names or not pa.types.is_string(batch.schema.field("text").type):
         return
     text = batch.column("text")
@@ -173,6 +175,30 @@ def consistency_problems(rel: str, batch: pa.RecordBatch, offset: int) -> Iterat
             if t is not None and s is not None and sha(t.encode("utf-8")).hexdigest() != s:
                 yield problem(rel, "text_sha256 is not the SHA-256 of text (UTF-8)", row=offset + i,
                               field="text_sha256", check="rows", kind="consistency")
+
+
+def value_problems(rel: str, batch: pa.RecordBatch, offset: int) -> Iterator[Problem]:
+    """published_at a date the calendar has (the pattern admits 2020-13-45); extra the text of a JSON object."""
+    names = batch.schema.names
+    if "published_at" in names and pa.types.is_string(batch.schema.field("published_at").type):
+        for i, value in enumerate(batch.column("published_at").to_pylist()):
+            if value is not None and (why := date_problem(value)):
+                yield problem(rel, f"published_at {value!r} {why}", row=offset + i, field="published_at",
+                              check="rows", kind="consistency")
+    if "extra" in names and pa.types.is_string(batch.schema.field("extra").type):
+        for i, value in enumerate(batch.column("extra").to_pylist()):
+            if value is not None and (why := _extra_problem(value)):
+                yield problem(rel, f"extra {why}", row=offset + i, field="extra", check="rows", kind="consistency")
+
+
+def _extra_problem(value: str) -> str | None:
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        return f"is not JSON ({exc})"
+    if not isinstance(parsed, dict) or not parsed:
+        return "must be a non-empty JSON object (null when the input has no other field)"
+    return None
 
 
 def unique_id_problems(view: ReleaseView) -> Iterator[Problem]:
