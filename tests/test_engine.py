@@ -170,3 +170,70 @@ def test_bench_sample_datasheet_from_the_build_tally_is_the_one_a_scan_of_the_re
         (copy / name).unlink()
     document_release(copy, load_config(project / "dataset.toml"))
     assert release_files(copy) == reference
+
+
+def _oracle_tally(rows: list[dict]) -> dict:
+    """The kept rows' datasheet figures, counted row by row in plain Python."""
+    from collections import Counter
+
+    from dataset_builder.datasheet.facts import METADATA_COLUMNS
+
+    cleaning: dict = {}
+    for row in rows:
+        for edit in row["edits"]:
+            total = cleaning.setdefault((edit["operator"], edit["unit"]), [0, 0])
+            total[0] += edit["count"]
+            total[1] += 1
+    dates = [r["published_at"] for r in rows if r["published_at"]]
+    return {"documents": len(rows), "characters": sum(r["num_chars"] for r in rows),
+            "lengths": Counter(r["num_chars"] for r in rows),
+            "years": Counter((r["published_at"] or "")[:4] or None for r in rows),
+            "dates": (min(dates), max(dates)) if dates else (None, None),
+            "sources": Counter(r["source"] for r in rows), "scripts": Counter(r["script"] for r in rows),
+            "flags": Counter(f for r in rows for f in r["flags"]),
+            "missing": Counter({c: sum(r[c] in (None, [], "") for r in rows) for c in METADATA_COLUMNS}),
+            "cleaning": cleaning}
+
+
+def test_sink_shards_depend_on_the_rows_alone_not_on_how_the_runs_were_cut(bench_reference, tmp_path, monkeypatch):
+    """The sink merges sorted runs a batch at a time and cuts its shards by the Arrow size of fixed 1,024-row
+    batches of the merged rows: runs cut two ways (2 runs of 1,024-row batches, 7 runs of 100-row batches) give
+    the same files, rows in id order, as many shards as the rows' own size asks for, and the same tally."""
+    import math
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dataset_builder.datasheet.facts import FactsTally
+    from dataset_builder.release import sinks
+
+    release = bench_reference[0] / "dist" / "demo" / "1.0.0"
+    kept = pa.concat_tables(pq.read_table(p) for p in sorted((release / "data").glob("*.parquet"))).to_pylist()
+    rows = [{**row, "id": f"{row['id']}~{copy}"} for copy in range(3) for row in kept]  # past 1,024-row batches
+    expected = sorted(rows, key=lambda r: r["id"])
+    schema = sinks.sink_schema("train")
+    nbytes = sum(pa.RecordBatch.from_pylist(expected[i:i + sinks.BATCH_ROWS], schema=schema).nbytes
+                 for i in range(0, len(expected), sinks.BATCH_ROWS))
+    monkeypatch.setattr(sinks, "MAX_SHARD_BYTES", nbytes // 3)
+    layouts = set()
+    for run_count, batch_rows in ((2, sinks.BATCH_ROWS), (7, 100)):
+        folder = tmp_path / f"runs-{run_count}"
+        folder.mkdir()
+        runs = []
+        for k in range(run_count):
+            runs.append(folder / f"{k}.arrow")
+            table = pa.Table.from_pylist(sorted(rows[k::run_count], key=lambda r: r["id"]), schema=schema)
+            with pa.ipc.new_file(str(runs[-1]), schema) as writer:
+                writer.write_table(table, max_chunksize=batch_rows)
+        tally = FactsTally()
+        files = sinks.write_sink(runs, schema, folder / "data", "train", folder, folder,
+                                 lambda batch: tally.add_kept("train", batch))
+        assert len(files) == math.ceil(nbytes / (nbytes // 3)) >= 3
+        assert [r for f in files for r in pq.read_table(folder / f.path).to_pylist()] == expected
+        assert sum(f.arrow_bytes for f in files) > 0
+        layouts.add(tuple((f.path, f.sha256, f.rows, f.arrow_bytes) for f in files))
+        oracle = _oracle_tally(expected)
+        assert (tally.split_documents["train"], tally.split_characters["train"], tally.lengths, tally.years,
+                (tally.first_date, tally.last_date), tally.sources, tally.scripts, tally.flags, tally.missing,
+                tally.cleaning) == tuple(oracle.values())
+    assert len(layouts) == 1

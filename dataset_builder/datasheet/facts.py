@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..release.reader import Release
 from ..split_assign import SPLITS
 from .answers import DatasheetError
@@ -180,40 +183,57 @@ class FactsTally:
     def add_file(self, split: str, path: str) -> None:
         self.split_files.setdefault(split, []).append(path)
 
-    def add_kept(self, split: str, row: dict[str, Any]) -> None:
-        self.split_documents[split] += 1
-        self.split_characters[split] += row["num_chars"]
-        self.lengths[row["num_chars"]] += 1
-        date = row["published_at"]
-        self.years[(date or "")[:4] or None] += 1
-        if date:
-            self.first_date = date if self.first_date is None else min(self.first_date, date)
-            self.last_date = date if self.last_date is None else max(self.last_date, date)
-        self.sources[row["source"]] += 1
-        self.scripts[row["script"]] += 1
-        self.licenses[row.get("license")] += 1  # absent in releases written before the column
-        self.languages[row["language"]] += 1
-        self.flags.update(row["flags"] or [])
+    def add_kept(self, split: str, batch: pa.RecordBatch) -> None:
+        """Count a batch of kept rows (KEPT_COLUMNS at least), a column at a time."""
+        lengths = batch.column("num_chars")
+        self.split_documents[split] += batch.num_rows
+        self.split_characters[split] += pc.sum(lengths).as_py() or 0
+        self.lengths.update(lengths.to_pylist())
+        dates = [d for d in batch.column("published_at").to_pylist() if d]
+        if len(dates) < batch.num_rows:
+            self.years[None] += batch.num_rows - len(dates)
+        self.years.update(d[:4] for d in dates)
+        if dates:
+            first, last = min(dates), max(dates)
+            self.first_date = first if self.first_date is None else min(self.first_date, first)
+            self.last_date = last if self.last_date is None else max(self.last_date, last)
+        for counter, column in ((self.sources, "source"), (self.scripts, "script"), (self.languages, "language")):
+            counter.update(batch.column(column).to_pylist())
+        if "license" in batch.schema.names:
+            self.licenses.update(batch.column("license").to_pylist())
+        else:  # a release written before the column
+            self.licenses[None] += batch.num_rows
+        self.flags.update(pc.list_flatten(batch.column("flags")).to_pylist())
         for column in METADATA_COLUMNS:
-            self.missing[column] += row[column] in (None, [], "")
-        for edit in row["edits"] or []:
-            total = self.cleaning.setdefault((edit["operator"], edit["unit"]), [0, 0])
-            total[0] += edit["count"]
+            self.missing[column] += _missing(batch.column(column))
+        edits = pc.list_flatten(batch.column("edits"))
+        for key in zip(edits.field("operator").to_pylist(), edits.field("unit").to_pylist(),
+                       edits.field("count").to_pylist()):
+            total = self.cleaning.setdefault(key[:2], [0, 0])
+            total[0] += key[2]
             total[1] += 1
 
-    def add_rejected(self, row: dict[str, Any]) -> None:
-        self.rejected.append({k: row[k] for k in ("id", "stage", "reason", "details")})
+    def add_rejected(self, batch: pa.RecordBatch) -> None:
+        self.rejected += batch.select(["id", "stage", "reason", "details"]).to_pylist()
 
-    def add_duplicate(self, row: dict[str, Any]) -> None:
-        self.duplicates.append((row["id"], row["duplicate_of"], row.get("kind") or "exact"))  # no kind: 0.2.0
+    def add_duplicates(self, batch: pa.RecordBatch) -> None:
+        kinds = batch.column("kind").to_pylist() if "kind" in batch.schema.names else [None] * batch.num_rows  # 0.2.0
+        self.duplicates += [(i, of, kind or "exact") for i, of, kind in
+                            zip(batch.column("id").to_pylist(), batch.column("duplicate_of").to_pylist(), kinds)]
 
-    def add_row(self, sink: str, row: dict[str, Any]) -> None:
+    def add_batch(self, sink: str, batch: pa.RecordBatch) -> None:
         if sink == "rejected":
-            self.add_rejected(row)
+            self.add_rejected(batch)
         elif sink == "duplicates":
-            self.add_duplicate(row)
+            self.add_duplicates(batch)
         else:
-            self.add_kept(sink, row)
+            self.add_kept(sink, batch)
+
+
+def _missing(column: pa.Array) -> int:
+    """Rows where a metadata column is null, an empty string or an empty list."""
+    empty = pc.equal(pc.list_value_length(column), 0) if pa.types.is_list(column.type) else pc.equal(column, "")
+    return pc.sum(pc.fill_null(empty, True)).as_py() or 0
 
 
 def facts_from_tally(release_dir: Path, tally: FactsTally, splits: list[str] | None = None) -> ReleaseFacts:
@@ -266,14 +286,14 @@ def compute_facts(release_dir: Path, tally: FactsTally | None = None) -> Release
         for path in release.split_files(split):
             tally.add_file(split, path)
             present = set(release.parquet(path).schema_arrow.names)
-            for row in release.rows([path], [c for c in KEPT_COLUMNS if c in present]):
-                tally.add_kept(split, row)
-    for row in release.rows(release.parquet_files("rejected"), ["id", "stage", "reason", "details"]):
-        tally.add_rejected(row)
+            for batch in release.batches([path], [c for c in KEPT_COLUMNS if c in present]):
+                tally.add_kept(split, batch)
+    for batch in release.batches(release.parquet_files("rejected"), ["id", "stage", "reason", "details"]):
+        tally.add_rejected(batch)
     duplicates = release.parquet_files("duplicates")
     kind = ["kind"] if duplicates and "kind" in release.parquet(duplicates[0]).schema_arrow.names else []
-    for row in release.rows(duplicates, ["id", "duplicate_of", *kind]):
-        tally.add_duplicate(row)
+    for batch in release.batches(duplicates, ["id", "duplicate_of", *kind]):
+        tally.add_duplicates(batch)
     facts = facts_from_tally(release_dir, tally, names)
     facts.warnings += check_against_manifest(release, facts)
     return facts

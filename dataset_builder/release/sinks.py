@@ -8,12 +8,12 @@ and the row groups are the same whatever the engine, the shard size or the worke
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..document import Document
 from ..schema import document_arrow_schema, side_table_schema
@@ -63,6 +63,71 @@ def write_runs(docs: Iterable[Document], folder: Path, name: str) -> dict[str, s
     return written
 
 
+class _Run:
+    """One sorted run, read a record batch at a time: `batch` holds its rows not merged yet (None when done)."""
+
+    def __init__(self, path: Path) -> None:
+        self._reader = pa.ipc.open_file(pa.memory_map(str(path)))
+        self._next = 0
+        self.batch: pa.RecordBatch | None = None
+        self._advance()
+
+    def _advance(self) -> None:
+        self.batch = None
+        while self.batch is None and self._next < self._reader.num_record_batches:
+            batch = self._reader.get_batch(self._next)
+            self._next += 1
+            self.batch = batch if batch.num_rows else None
+
+    def last_id(self) -> str:
+        return self.batch.column("id")[-1].as_py()
+
+    def take_through(self, bound: str) -> pa.RecordBatch | None:
+        """The leading rows with an id <= `bound` (the run is sorted), removed from the run."""
+        ids = self.batch.column("id")
+        if ids[0].as_py() > bound:
+            return None
+        count = len(ids) if ids[-1].as_py() <= bound else pc.sum(pc.less_equal(ids, bound)).as_py()
+        taken = self.batch.slice(0, count)
+        if count == len(ids):
+            self._advance()
+        else:
+            self.batch = self.batch.slice(count)
+        return taken
+
+
+def _merged_slices(runs: Sequence[Path], schema: pa.Schema) -> Iterator[pa.Table]:
+    """The runs' rows in id order, as tables of any length. Each step takes, from every run, the rows up to the
+    smallest last id of the runs' current batches, and sorts those alone: every row left in any run sorts after
+    them. Memory: one record batch per run. A tie (ids are unique, so none) would keep the runs' order, as the
+    sort is stable."""
+    open_runs = [run for run in map(_Run, runs) if run.batch is not None]
+    while open_runs:
+        bound = min(run.last_id() for run in open_runs)
+        parts = [part for run in open_runs if (part := run.take_through(bound)) is not None]
+        open_runs = [run for run in open_runs if run.batch is not None]
+        table = pa.Table.from_batches(parts, schema)
+        yield table if len(parts) == 1 else table.take(pc.sort_indices(table, [("id", "ascending")]))
+
+
+def merged_batches(runs: Sequence[Path], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """Every row of the runs in id order, cut into batches of BATCH_ROWS rows (the last one shorter)."""
+    pending: list[pa.Table] = []
+    pending_rows = 0
+    for table in _merged_slices(runs, schema):
+        pending.append(table)
+        pending_rows += table.num_rows
+        if pending_rows >= BATCH_ROWS:
+            joined = pa.concat_tables(pending).combine_chunks()
+            whole = pending_rows - pending_rows % BATCH_ROWS
+            for start in range(0, whole, BATCH_ROWS):
+                yield joined.slice(start, BATCH_ROWS).to_batches()[0]
+            pending = [joined.slice(whole)] if whole < pending_rows else []
+            pending_rows -= whole
+    if pending_rows:
+        yield pa.concat_tables(pending).combine_chunks().to_batches()[0]
+
+
 def _run_rows(path: Path) -> Iterator[dict]:
     with pa.memory_map(str(path)) as source:
         reader = pa.ipc.open_file(source)
@@ -70,46 +135,31 @@ def _run_rows(path: Path) -> Iterator[dict]:
             yield from reader.get_batch(i).to_pylist()
 
 
-def merged_rows(runs: Sequence[Path]) -> Iterator[dict]:
-    """Every row of the runs, in id order."""
-    return heapq.merge(*(_run_rows(p) for p in runs), key=lambda r: r["id"])
-
-
-def merge_runs(runs: Sequence[Path], schema: pa.Schema, merged: Path, on_row=None) -> tuple[int, int]:
-    """Merge sorted runs into one file of fixed batches; (rows, Arrow bytes of those batches). `on_row` sees
-    every row as it passes (the datasheet's tally)."""
-    rows = nbytes = 0
-    with pa.OSFile(str(merged), "wb") as out, pa.ipc.new_file(out, schema, options=_RUN_OPTIONS) as writer:
-        batch: list[dict] = []
-        for row in merged_rows(runs):
-            if on_row is not None:
-                on_row(row)
-            batch.append(row)
-            if len(batch) == BATCH_ROWS:
-                rows, nbytes = _write_batch(writer, batch, schema, rows, nbytes)
-                batch = []
-        if batch:
-            rows, nbytes = _write_batch(writer, batch, schema, rows, nbytes)
-    return rows, nbytes
-
-
-def _write_batch(writer, rows: list[dict], schema: pa.Schema, count: int, nbytes: int) -> tuple[int, int]:
-    batch = pa.RecordBatch.from_pylist(rows, schema=schema)
-    writer.write_batch(batch)
-    return count + batch.num_rows, nbytes + batch.nbytes
+def merge_runs(runs: Sequence[Path], schema: pa.Schema, merged: Path, on_batch=None) -> None:
+    """Merge sorted runs into one Arrow file of fixed batches (uncompressed: it is read back once, mapped).
+    `on_batch` sees every batch as it passes (the datasheet's tally)."""
+    with pa.OSFile(str(merged), "wb") as out, pa.ipc.new_file(out, schema) as writer:
+        for batch in merged_batches(runs, schema):
+            if on_batch is not None:
+                on_batch(batch)
+            writer.write_batch(batch)
 
 
 def write_sink(runs: Sequence[Path], schema: pa.Schema, folder: Path, prefix: str, release_dir: Path,
-               scratch: Path, on_row=None) -> list[WrittenFile]:
+               scratch: Path, on_batch=None) -> list[WrittenFile]:
     """The sink's final shards, `{prefix}-{index:05d}-of-{count:05d}.parquet`, of at most MAX_SHARD_BYTES of
     Arrow data each, rows in id order. No runs: one empty shard (an empty split loads with its features)."""
     merged = scratch / f"{prefix}.merged.arrow"
-    rows, nbytes = merge_runs(runs, schema, merged, on_row)
-    count = max(1, math.ceil(nbytes / MAX_SHARD_BYTES))
-    per_shard = math.ceil(rows / count) if rows else 0
+    merge_runs(runs, schema, merged, on_batch)
     written = []
     with pa.memory_map(str(merged)) as source:
         table = pa.ipc.open_file(source).read_all()
+        # Measured on the fixed batches as read back (one chunk each), so on the rows alone: not on how the
+        # runs were cut, nor on the buffers the merge happened to build.
+        nbytes = sum(batch.nbytes for batch in table.to_batches())
+        rows = table.num_rows
+        count = max(1, math.ceil(nbytes / MAX_SHARD_BYTES))
+        per_shard = math.ceil(rows / count) if rows else 0
         for index in range(count):
             part = table.slice(index * per_shard, per_shard) if per_shard else table
             written.append(write_parquet(part.combine_chunks(), folder / shard_name(prefix, index, count), release_dir))

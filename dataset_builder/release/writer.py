@@ -60,7 +60,7 @@ def write_release(config: Config, result: PhasesResult, release_dir: Path) -> tu
             tally.add_file(split, shard.path)
     for sink in ("rejected", "duplicates"):
         written += write_sink(result.runs[sink], sink_schema(sink), release_dir / sink, sink, release_dir, scratch,
-                              functools.partial(tally.add_row, sink))
+                              functools.partial(tally.add_batch, sink))
 
     # The documents' figures come from the tally of the rows just written (`dataset-builder datasheet` counts
     # the same from the files of an existing release): manifest and card YAML first, then DATASHEET.md, plots,
