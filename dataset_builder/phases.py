@@ -22,7 +22,7 @@ from .config import Config
 from .document import is_active
 from .pipeline import Phase, build_stages, merged_stats, plan_phases, run_phase_on
 from .readers import check_ids_unique
-from .release.sinks import SINKS, write_runs
+from .release.sinks import SINKS, sink_schemas, write_runs
 from .shards import Shard, ShardPlan, check_unchanged, read_shard
 from .tallies import BuildTally
 from .work import WorkFolder
@@ -42,6 +42,7 @@ class PhaseJob:
     work_key: dict
     phase: int
     decision_file: Path | None = None
+    sink_schemas: dict[str, pa.Schema] | None = None  # the last phase's: derived once, in the driver
 
 
 @dataclass
@@ -104,7 +105,7 @@ def run_shard(job: PhaseJob, shard: Shard) -> ShardOutcome:
         work.save(job.phase, shard.name + DOCS, docs)
     else:
         work.path(job.phase, "").mkdir(parents=True, exist_ok=True)
-        outcome.runs = write_runs(docs, work.path(job.phase, ""), shard.name)
+        outcome.runs = write_runs(docs, work.path(job.phase, ""), shard.name, job.sink_schemas)
         outcome.tally = BuildTally()
         for doc in docs:
             outcome.tally.add(doc)
@@ -173,7 +174,8 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
         done_docs = sum(s.documents for s in plan.shards if s.index in outcomes)
         if progress:
             progress(phase.name, len(outcomes), len(plan.shards), done_docs, total_docs, done_bytes, total_bytes)
-        job = PhaseJob(config, work.root, work.key, phase.index, decision_file)
+        schemas = sink_schemas() if phase.observes is None else None
+        job = PhaseJob(config, work.root, work.key, phase.index, decision_file, schemas)
         for outcome in engine.run_phase(job, pending):
             outcomes[outcome.shard] = outcome
             done_bytes += outcome.bytes

@@ -190,6 +190,7 @@ def _oracle_tally(rows: list[dict]) -> dict:
             "years": Counter((r["published_at"] or "")[:4] or None for r in rows),
             "dates": (min(dates), max(dates)) if dates else (None, None),
             "sources": Counter(r["source"] for r in rows), "scripts": Counter(r["script"] for r in rows),
+            "licenses": Counter(r["license"] for r in rows),
             "flags": Counter(f for r in rows for f in r["flags"]),
             "missing": Counter({c: sum(r[c] in (None, [], "") for r in rows) for c in METADATA_COLUMNS}),
             "cleaning": cleaning}
@@ -234,6 +235,7 @@ def test_sink_shards_depend_on_the_rows_alone_not_on_how_the_runs_were_cut(bench
         layouts.add(tuple((f.path, f.sha256, f.rows, f.arrow_bytes) for f in files))
         oracle = _oracle_tally(expected)
         assert (tally.split_documents["train"], tally.split_characters["train"], tally.lengths, tally.years,
-                (tally.first_date, tally.last_date), tally.sources, tally.scripts, tally.flags, tally.missing,
+                (tally.first_date, tally.last_date), tally.sources, tally.scripts, tally.licenses, tally.flags,
+                tally.missing,
                 tally.cleaning) == tuple(oracle.values())
     assert len(layouts) == 1

@@ -3,6 +3,7 @@ field so a wrong value is reported with its place instead of silently reaching t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -80,11 +81,12 @@ def record_id(record: dict[str, Any], where: str, name: FieldNames = FieldNames(
 
 
 MAX_ID_CHARS = 256  # schema/document.schema.json
+_WHITE_SPACE = re.compile(r"\s")  # in a str pattern, exactly the characters str.isspace() accepts; searched in C
 
 
 def checked_id(value: str, what: str) -> str:
     """`value` when the release's row schema accepts it as an id; else an error starting with `what`."""
-    if not value or any(c.isspace() for c in value):
+    if not value or _WHITE_SPACE.search(value):
         raise InputError(f"{what} must be non-empty and without white space, got {value!r}")
     if len(value) > MAX_ID_CHARS:
         raise InputError(f"{what} is {len(value)} characters long; ids have at most {MAX_ID_CHARS}")

@@ -19,8 +19,6 @@ from ..document import Document
 from ..schema import document_arrow_schema, side_table_schema
 from .parquet_shards import MAX_SHARD_BYTES, WrittenFile, shard_name, write_parquet
 
-REJECTED_SCHEMA = side_table_schema("rejected")
-DUPLICATES_SCHEMA = side_table_schema("duplicates")
 SPLIT_SINKS = ("train", "validation", "test")
 SINKS = (*SPLIT_SINKS, "rejected", "duplicates")
 BATCH_ROWS = 1024  # the fixed cut of a merged stream, so sizes are measured the same way by every build
@@ -28,7 +26,13 @@ _RUN_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 
 
 def sink_schema(sink: str) -> pa.Schema:
-    return {"rejected": REJECTED_SCHEMA, "duplicates": DUPLICATES_SCHEMA}.get(sink) or document_arrow_schema()
+    """The Arrow schema of a sink's rows. Deriving it imports `datasets` (seconds, ~100 MB): the driver does it
+    once and hands the schemas to the workers (`sink_schemas`), which then never import it."""
+    return side_table_schema(sink) if sink in ("rejected", "duplicates") else document_arrow_schema()
+
+
+def sink_schemas() -> dict[str, pa.Schema]:
+    return {sink: sink_schema(sink) for sink in SINKS}
 
 
 def sink_row(doc: Document) -> tuple[str, dict]:
@@ -44,7 +48,7 @@ def sink_row(doc: Document) -> tuple[str, dict]:
     return doc.split, doc.to_row()
 
 
-def write_runs(docs: Iterable[Document], folder: Path, name: str) -> dict[str, str]:
+def write_runs(docs: Iterable[Document], folder: Path, name: str, schemas: dict[str, pa.Schema]) -> dict[str, str]:
     """One run per non-empty sink, `<name>.<sink>.arrow`, rows sorted by id; returns sink -> file name."""
     rows: dict[str, list[dict]] = {}
     for doc in docs:
@@ -55,7 +59,7 @@ def write_runs(docs: Iterable[Document], folder: Path, name: str) -> dict[str, s
         sink_rows.sort(key=lambda r: r["id"])
         path = folder / f"{name}.{sink}.arrow"
         temporary = path.with_name(f".{path.name}.tmp")
-        table = pa.Table.from_pylist(sink_rows, schema=sink_schema(sink))
+        table = pa.Table.from_pylist(sink_rows, schema=schemas[sink])
         with pa.OSFile(str(temporary), "wb") as out, pa.ipc.new_file(out, table.schema, options=_RUN_OPTIONS) as writer:
             writer.write_table(table, max_chunksize=BATCH_ROWS)
         temporary.replace(path)

@@ -20,8 +20,10 @@ from ..phases import PhasesResult
 from .card import render_card
 from .manifest import build_manifest, previous_release_entry, write_manifest
 from .parquet_shards import WrittenFile
-from .sinks import DUPLICATES_SCHEMA, REJECTED_SCHEMA, SPLIT_SINKS, sink_schema, write_sink
+from .sinks import SPLIT_SINKS, sink_schema, write_sink
 
+REJECTED_SCHEMA = sink_schema("rejected")
+DUPLICATES_SCHEMA = sink_schema("duplicates")
 __all__ = ["write_release", "REJECTED_SCHEMA", "DUPLICATES_SCHEMA"]
 
 
