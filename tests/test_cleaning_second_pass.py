@@ -102,9 +102,26 @@ def test_short_lines_between_chrome_lines_in_the_head_go_with_them_but_never_the
     # The headline itself between a menu and a font-size row, with the date line below: it stays.
     doc = cleaned(make_doc, "\n".join([menu, "大风降温", font, "2012年11月30日 来源：本报", ARTICLE]))
     assert doc.text.split("\n")[0] == "大风降温"
-    # Without a date or source line the headline is not known, and the head is left as it is.
+    # Without a date or source line the headline is the line heading the first paragraph: the prompt above goes,
+    # the headline between a chrome row and a font-size row stays.
     doc = cleaned(make_doc, "\n".join([menu, "欢迎您，请登录", "设为首页 | 加入收藏", "大风降温", font, ARTICLE]))
-    assert doc.text.split("\n")[:2] == ["欢迎您，请登录", "大风降温"]
+    assert doc.text.split("\n")[:2] == ["大风降温", ARTICLE]
+    doc = cleaned(make_doc, "\n".join([menu, "大风降温", font, ARTICLE]))
+    assert doc.text.split("\n")[:2] == ["大风降温", ARTICLE]
+
+
+def test_a_short_headline_holding_a_navigation_word_stays_above_its_date_line(make_doc):
+    # 南加大 holds 加大 (a font-size control) inside a name; right above the date line it is the headline.
+    head = ["首页 > 教育频道 > 正文", "南加大", "发布时间：2012年05月11日  来源：北方晚报"]
+    page = "\n".join([*head, ARTICLE])
+    doc = cleaned(make_doc, page)
+    assert doc.text.split("\n")[1] == "南加大"
+    list(MetadataExtractor().run([doc]))
+    assert doc.title == "南加大"
+    # Elsewhere, or made mostly of navigation words, such a line is chrome as before.
+    assert "南加大" not in cleaned(make_doc, "\n".join(["南加大", ARTICLE, "2012年05月11日"])).text
+    doc = cleaned(make_doc, "\n".join(["首页 > 教育频道 > 正文", "字号加大", "发布时间：2012年05月11日", ARTICLE]))
+    assert "字号加大" not in doc.text
 
 
 def test_http_and_server_banners_in_more_wordings(make_doc):

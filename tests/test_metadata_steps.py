@@ -8,6 +8,7 @@ import pytest
 from dataset_builder.cleaning import CleanStage
 from dataset_builder.config import CleanConfig
 from dataset_builder.extract_metadata import MetadataExtractor
+from dataset_builder.metadata.titles import banner_parts
 
 ENTRY = "大熊猫是中国特有的哺乳动物，主要栖息在四川、陕西和甘肃的山区，以竹子为主要食物，被誉为“活化石”。"
 ENTRY2 = "大熊猫的祖先是始熊猫，距今约八百万年，在漫长的演化中逐渐由食肉转为以竹子为食。"
@@ -50,6 +51,15 @@ def test_a_site_banner_is_never_the_title(make_doc, banner):
     # Without a headline line the banner is still not the title.
     doc = page(make_doc, banner, "[2012-12-08]", NEWS, NEWS2, clean=True)
     assert doc.title is None and doc.published_at == "2012-12-08"
+
+
+def test_a_title_line_with_a_long_headline_and_short_site_parts_is_a_banner(make_doc):
+    headline = "某某基金会“有爱·有家”孤儿助养项目内容（从２０１０年７月起实行新助养方案）"
+    assert banner_parts(headline + "_娱乐_某某在线") == [headline, "娱乐", "某某在线"]
+    doc = page(make_doc, headline + "_娱乐_某某在线", headline, "2012-12-08 来源：某某晚报", NEWS, clean=True)
+    assert (doc.title, doc.text) == (headline, NEWS)
+    # Two long parts are a headline with a tail, not a <title> line.
+    assert banner_parts(headline + " - " + headline[:31]) is None
 
 
 def test_the_headline_beats_a_sub_headline_and_a_channel_name(make_doc):

@@ -18,7 +18,7 @@ import re
 
 from ..document import Document
 from .base import LineOperator, candidate_lines, drop_lines
-from .metadata_lines import is_metadata_line
+from .metadata_lines import is_breadcrumb, is_metadata_line
 from .text_units import LETTER_OR_DIGIT_CLASS, SENTENCE_END, SENTENCE_PUNCT, alternation, han_count, is_paragraph
 
 _HTTP_STATUS = re.compile(
@@ -214,8 +214,34 @@ class NavigationRemover(LineOperator):
         if _ASCII_LETTER.search(text):
             drop.update(i for i in candidate_lines(_ENGLISH_NAVIGATION, lines, text) if len(lines[i]) <= 60)
         if drop:
+            drop.discard(_headline_above_metadata(lines, drop))
+        if drop:
             drop |= chrome_block(lines, drop)
         return drop_lines(self, lines, doc, drop)
+
+
+_HEADLINE_SEARCH_LINES = 12
+
+
+def _headline_above_metadata(lines: list[str], drop: set[int]) -> int | None:
+    """The line right above the page's first date/source line is its headline (what the metadata extractor reads);
+    it stays when it only holds one navigation word inside a word of its own."""
+    head = range(min(_HEADLINE_SEARCH_LINES, len(lines)))
+    meta = next((i for i in head if i not in drop and is_metadata_line(lines[i]) and not is_breadcrumb(lines[i])), None)
+    if not meta or meta - 1 not in drop:
+        return None
+    return meta - 1 if holds_one_navigation_word(lines[meta - 1]) else None
+
+
+def holds_one_navigation_word(line: str) -> bool:
+    """A short phrase with one navigation word inside a word of its own (南加大, 手机壳): navigation words make up
+    less than two thirds of its Han characters, and it has no link-bar, share-bar or neighbour-link shape."""
+    if _NAVIGATION_SHAPE.search(line) or _NEIGHBOUR_LINK.match(line) or _SHARE_BAR.match(line):
+        return False
+    if len(_NAVIGATION.findall(line)) != 1:
+        return False
+    covered, total = navigation_share(line)
+    return 3 * (total - covered) >= total
 
 
 _BLOCK_LINE_MAX_CHARS = 20
@@ -237,16 +263,18 @@ def _tail_block(lines: list[str], drop: set[int]) -> set[int]:
 
 
 def _head_block(lines: list[str], drop: set[int]) -> set[int]:
-    """Before the first paragraph. The headline often sits between a menu and a font-size row too, so the head is
-    touched only where the headline is known: the line right above the first date/source line (what the metadata
-    extractor reads), and a run holding it stays."""
+    """Before the first paragraph. The headline often sits between a menu and a font-size row too, so a run holding
+    it stays. The headline is the line right above the first date/source line (what the metadata extractor reads),
+    or, on a page without one, the line heading the first paragraph: a prompt above it between two chrome rows
+    ("游客您好 请先登录" between a menu and a "手机版 | 繁體" row) goes with them."""
     first = next((i for i, line in enumerate(lines) if i not in drop and is_paragraph(line)), len(lines))
     if min(drop) >= first:
         return set()
     meta = next((i for i in range(first) if i not in drop and is_metadata_line(lines[i])), None)
-    if meta is None:
-        return set()
-    headline = next((i for i in range(meta - 1, -1, -1) if i not in drop and not is_metadata_line(lines[i])), None)
+    if meta is None and first == len(lines):
+        return set()  # no paragraph, no date line: nothing says where the headline is
+    above = first if meta is None else meta
+    headline = next((i for i in range(above - 1, -1, -1) if i not in drop and not is_metadata_line(lines[i])), None)
     if headline is None:
         return set()
     runs = _sandwiched_runs(lines, drop, 0, first, end_bounds=False)

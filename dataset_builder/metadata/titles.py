@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..cleaning.page_chrome import is_navigation
+from ..cleaning.page_chrome import holds_one_navigation_word, is_navigation
 from ..cleaning.text_units import HAN
 from .layout import HEAD_LINES, is_running_text
 from .names import is_person_name, names
@@ -44,11 +44,12 @@ def banner_parts(line: str) -> list[str] | None:
         return None
     if _BANNER_WORDS.search(line) and len(line) <= 30:
         return [line]
-    if len(line) > 60 or _FULL_STOP_INSIDE.search(line):
+    if len(line) > TITLE_MAX_CHARS + 40 or _FULL_STOP_INSIDE.search(line):
         return None
     parts = [p for p in _BANNER_SEPARATOR.split(line) if p]
-    if 2 <= len(parts) <= 5 and all(len(p) <= 30 for p in parts) and _BANNER_SEPARATOR.search(line):
-        return parts
+    # The first part may be a long headline ("<headline>_<section>_<site>"); the site's parts are short.
+    if 2 <= len(parts) <= 5 and len(parts[0]) <= TITLE_MAX_CHARS and all(len(p) <= 30 for p in parts[1:]):
+        return parts if _BANNER_SEPARATOR.search(line) and (len(line) <= 60 or len(parts) >= 3) else None
     return None
 
 
@@ -57,7 +58,9 @@ def title_like(line: str, min_chars: int = 1) -> bool:
         return False
     if _NOT_TITLE.search(line) or (len(line) > _CLAUSE_TITLE_MAX_CHARS and _CLAUSE_MARK.search(line)):
         return False
-    return not is_navigation(line) and (len(line) > 20 or not _is_byline_line(line))
+    if is_navigation(line) and not holds_one_navigation_word(line):
+        return False  # (cleaning leaves such a line only right above a date/source line: a headline, 南加大)
+    return len(line) > 20 or not _is_byline_line(line)
 
 
 _ROLE_PREFIX = re.compile(r"^(?:作者|记者|記者|通讯员|通訊員|文|撰文)\s*[:：/]?\s*")
