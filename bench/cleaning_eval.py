@@ -15,6 +15,8 @@ per-document pipeline (`cleaning_stages`, cross-document evidence within each in
 `--per-document`) and scored:
 - kept-character precision and recall: letters, digits and Han characters (NFKC, both sides converted t2s, so
   punctuation and script conversion do not count) as multisets, micro-averaged over all pages;
+- full-width punctuation precision and recall: the marks 。，、；：？！“”（）《》「」… of the body (plus the half-width
+  , : ; ? ! ( ) between Han characters, which should become full-width) against those of the kept text;
 - title, published_at, source and author accuracy over the pages that have one, and rejection accuracy.
 
 The sample lives only in memory (nothing derived from the corpus is written); `--show` prints failing pages.
@@ -299,6 +301,19 @@ def _chars(text: str) -> Counter[str]:
     return Counter(c for c in folded if c.isalnum())
 
 
+# Full-width punctuation must stay full-width (never 。，： to ASCII). The gold side is the body's own marks plus the
+# half-width , : ; ? ! ( ) that stand between Han characters, which the pipeline is asked to make full-width.
+_FULL_WIDTH_PUNCT = set("。，、；：？！“”‘’（）《》〈〉「」『』【】…—～·")
+_HALF_BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff])[,:;?!()](?=[\u4e00-\u9fff])")
+_TO_FULL = str.maketrans(",:;?!()", "，：；？！（）")
+
+
+def _punctuation(text: str, gold: bool = False) -> Counter[str]:
+    if gold:
+        text = _HALF_BETWEEN_HAN.sub(lambda m: m.group(0).translate(_TO_FULL), text)
+    return Counter(c for c in text if c in _FULL_WIDTH_PUNCT)
+
+
 def _same(a: str | None, b: str | None) -> bool:
     """Equal up to white space, full-width forms and script."""
     if a is None or b is None:
@@ -322,6 +337,7 @@ def run(pages: list[Page], per_document: bool) -> list[Document]:
 
 def score(pages: list[Page], docs: list[Document], show: str | None) -> dict[str, str]:
     matched = out_total = gold_total = 0
+    punct = [0, 0, 0]  # matched, in the output, in the gold bodies
     fields = {"title": [0, 0], "published_at": [0, 0], "source": [0, 0], "authors": [0, 0], "rejection": [0, 0]}
     failures: dict[str, list[str]] = {k: [] for k in list(fields) + ["chars"]}
     for page, doc in zip(pages, docs):
@@ -331,6 +347,8 @@ def score(pages: list[Page], docs: list[Document], show: str | None) -> dict[str
         common = sum((out & gold).values())
         matched, out_total, gold_total = matched + common, out_total + sum(out.values()), gold_total + sum(gold.values())
         lost, extra = sum(gold.values()) - common, sum(out.values()) - common
+        out_p, gold_p = (_punctuation(doc.text) if kept else Counter()), _punctuation(page.body, gold=True)
+        punct = [punct[0] + sum((out_p & gold_p).values()), punct[1] + sum(out_p.values()), punct[2] + sum(gold_p.values())]
         if lost > 0.02 * max(1, sum(gold.values())) or extra > 5:
             failures["chars"].append(f"{page.id} lost={lost} extra={extra} rejected={doc.rejection}\n{doc.text}")
         fields["rejection"][0] += (not kept) == page.reject
@@ -366,6 +384,8 @@ def score(pages: list[Page], docs: list[Document], show: str | None) -> dict[str
     precision = matched / out_total if out_total else 0.0
     recall = matched / gold_total if gold_total else 0.0
     figures = {"kept-char precision": f"{precision:.4f}", "kept-char recall": f"{recall:.4f}"}
+    figures["full-width precision"] = f"{punct[0] / punct[1]:.4f}" if punct[1] else "-"
+    figures["full-width recall"] = f"{punct[0] / punct[2]:.4f}" if punct[2] else "-"
     for name, (ok, total) in fields.items():
         figures[f"{name} accuracy"] = f"{ok / total:.4f} ({ok}/{total})" if total else "-"
     return figures
