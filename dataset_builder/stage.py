@@ -16,10 +16,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from .document import Document, is_active
 from .global_step import GlobalStep
+
+
+# `run` hands a stage without a global step this many documents at a time: enough for batch pre-checks to pay, few
+# enough that a stream stays a stream.
+_RUN_BATCH = 512
 
 
 class Stage:
@@ -38,15 +44,21 @@ class Stage:
     def finish(self, doc: Document) -> None:
         """The per-document work after the global step's decision was applied."""
 
+    def process_many(self, docs: list[Document]) -> None:
+        """`process` over a batch of active documents. A stage that can answer a cheap question for a whole batch at
+        once (one regex search over the batch's texts, one numpy pass) overrides this; documents stay independent."""
+        for doc in docs:
+            self.process(doc)
+
     def process_batch(self, docs: Sequence[Document]) -> None:
         """Process the active documents of a batch; without a global step the stage is then complete for them."""
-        for doc in docs:
-            if is_active(doc):
-                self.stats["in"] += 1
-                self.process(doc)
-                if self.global_step is None:
-                    self.finish(doc)
-                    self.count_outcome(doc)
+        active = [doc for doc in docs if is_active(doc)]
+        self.stats["in"] += len(active)
+        self.process_many(active)
+        if self.global_step is None:
+            for doc in active:
+                self.finish(doc)
+                self.count_outcome(doc)
 
     def complete_batch(self, docs: Sequence[Document], decision: Any) -> None:
         """After `process_batch` and the global decision: apply it, finish and count, for the documents that
@@ -60,11 +72,12 @@ class Stage:
                 self.count_outcome(doc)
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
-        """The stage over an in-memory stream: per batch of one without a global step, else over all at once."""
+        """The stage over an in-memory stream: in batches of `_RUN_BATCH` without a global step, else over all at once."""
         if self.global_step is None:
-            for doc in docs:
-                self.process_batch((doc,))
-                yield doc
+            stream = iter(docs)
+            while batch := list(islice(stream, _RUN_BATCH)):
+                self.process_batch(batch)
+                yield from batch
             return
         every = list(docs)
         self.process_batch(every)

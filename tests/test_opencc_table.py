@@ -49,3 +49,14 @@ def test_profiles_of_several_steps_always_use_opencc():
     assert fast.table is None
     text = "後來發現這裡的軟體"
     assert fast.convert(text) == (converter("tw2s").convert(text), None)
+
+
+def test_a_batch_converts_each_text_as_it_would_be_converted_alone():
+    fast = fast_converter("t2s")
+    texts = [
+        "他憑藉多年的經驗", "後來發現這裡的風景很美。\n陸游", "林⿰木養是生涯", "\uf900有此理", "𠀾後來𪘀發現", "",
+        "中文人口大山水", "深", "沈地說。",  # 深|沈 would open a phrase across two texts: no pair across texts
+        "憑", "藉此", "軟體\ud800後來",  # a lone surrogate (JSON allows one) is carried through
+    ]
+    assert fast.convert_many(texts) == [fast.convert(text) if "\ud800" not in text else ("软体\ud800后来", 4) for text in texts]
+    assert [converted for converted, _ in fast.convert_many(texts[:-1])] == [converter("t2s").convert(t) for t in texts[:-1]]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dataset_builder.cleaning import build_operators
-from dataset_builder.cleaning.base import LineOperator
+from dataset_builder.cleaning.base import LineOperator, batch_candidates
 from dataset_builder.config import CleanConfig
 from dataset_builder.document import Document, Origin
 from dataset_builder.readers.txt import read_txt
@@ -53,3 +53,13 @@ def test_an_operator_changes_nothing_where_its_trigger_finds_nothing(operator):
             skipped += 1
             assert not changed, text
     assert skipped > 0 and acted > 0  # the trigger skips texts, and the texts exercise the operator
+
+
+@pytest.mark.parametrize("operator", [op for op in build_operators(CleanConfig()) if op.trigger is not None], ids=lambda op: op.name)
+def test_a_batch_search_picks_every_text_the_trigger_finds_something_in(operator):
+    # Each text alone, and the texts laid end to end as the stage joins them (chrome lines at the seams of pages).
+    texts = _texts()
+    alone = {i for i, text in enumerate(texts) if operator.may_change(text)}
+    picked = set(batch_candidates(operator.triggers(), texts))
+    assert alone and alone <= picked
+    assert len(picked) < len(texts)  # and it still skips texts

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..config import CleanConfig
 from ..document import Document
 from ..stage import Stage
-from .base import CleaningOperator, LineOperator
+from .base import CleaningOperator, batch_candidates
 from .control_char_remover import ControlCharRemover
 from .cross_document import CrossDocumentBoilerplateRemover
 from .gbk_misalignment_repairer import GbkMisalignmentRepairer
@@ -55,7 +55,7 @@ class CleanStage(Stage):
     def __init__(self, config: CleanConfig) -> None:
         super().__init__()
         self.operators = build_operators(config)
-        self._operators = [(op, isinstance(op, LineOperator), op.triggers()) for op in self.operators]
+        self._operators = [(op, op.triggers()) for op in self.operators]
         # Cross-document evidence needs every document of a source: a global step after each is cleaned alone.
         if config.remove_boilerplate and config.cross_document_min_docs > 0:
             self.global_step = CrossDocumentBoilerplateRemover(
@@ -63,35 +63,19 @@ class CleanStage(Stage):
             )
 
     def process(self, doc: Document) -> None:
-        """Clean one document alone (every operator but the cross-document one). The text is split into lines once,
-        for the first line operator that applies, and joined again only when a trigger must be searched after a
-        line operator changed the lines."""
-        lines: list[str] | None = None
-        text: str | None = doc.text  # the current text, or None while only `lines` is current
-        for operator, is_line_operator, triggers in self._operators:
-            if doc.rejection is not None:
-                return
+        self.process_many([doc])
+
+    def process_many(self, docs: list[Document]) -> None:
+        """Clean each document alone (every operator but the cross-document one), operator by operator over the
+        batch: each operator's trigger is searched once over the batch's current texts, and the operator runs only on
+        the documents it picked. A document rejected by an operator (spam) is not handed to the next."""
+        for operator, triggers in self._operators:
+            docs = [doc for doc in docs if doc.rejection is None]
             if triggers:
-                if text is None:
-                    text = "\n".join(lines)  # type: ignore[arg-type]
-                for trigger in triggers:
-                    if trigger.search(text) is not None:
-                        break
-                else:
-                    continue
-            if is_line_operator:
-                if lines is None:
-                    lines = text.split("\n") if text else []  # type: ignore[union-attr]
-                kept = operator.kept_lines(lines, doc)  # type: ignore[attr-defined]
-                if kept is not lines:
-                    lines, text = kept, None
+                picked = batch_candidates(triggers, [doc.text for doc in docs])
+                operator.process_many([docs[i] for i in picked])
             else:
-                if lines is not None:  # a whole-text operator after line operators
-                    doc.text, lines = ("\n".join(lines) if text is None else text), None
-                operator(doc)
-                text = doc.text
-        if lines is not None:
-            doc.text = "\n".join(lines) if text is None else text
+                operator.process_many(docs)
 
     def finish(self, doc: Document) -> None:
         """After the cross-document lines are gone: a document left empty is rejected."""

@@ -6,13 +6,16 @@ Names follow `<what>_<kind>`: `pinyin_annotation_remover`, `script_converter`, .
 
 An operator that can only act where a pattern occurs declares it as `trigger` (or a tuple of patterns, any of which
 may find something: a pure alternation of literals is searched fast, one mixed with other shapes is not): the stage
-searches the text and skips the operator when nothing is found, so most operators cost one compiled-regex search on
-most documents. A trigger must find something in every text the operator would change (it may find more).
+searches the texts of a whole batch at once (joined by line breaks, see `batch_candidates`) and runs the operator only
+on the documents where something was found, so most operators cost a share of one compiled-regex scan per batch. A
+trigger must find something in every text the operator would change (it may find more), and must find it in the
+joined texts too: no start or end of string (`^` and `$` only with re.MULTILINE), and no lookaround that a
+neighbouring line break would change. An operator without a trigger may answer `may_change` itself.
 
 Two kinds exist:
 - `CleaningOperator`: works on the whole text (Unicode repair, script conversion, ...).
-- `LineOperator`: decides line by line (boilerplate, spam, repeats). The stage splits the text into lines once and
-  hands the list from one line operator to the next; `LineOperator.__call__` does the same for a single document.
+- `LineOperator`: decides line by line (boilerplate, spam, repeats). `LineOperator.__call__` splits the text into
+  lines, asks `kept_lines` and joins the lines again when any went.
 """
 
 from __future__ import annotations
@@ -40,6 +43,12 @@ class CleaningOperator:
     def __call__(self, doc: Document) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def process_many(self, docs: list[Document]) -> None:
+        """The operator over the documents of a batch its trigger picked; an operator with a vectorised form of its
+        work (script conversion) overrides this."""
+        for doc in docs:
+            self(doc)
+
 
 class LineOperator(CleaningOperator):
     """An operator that keeps or drops (or rewrites) whole lines. Lines are already white-space normalised."""
@@ -58,6 +67,34 @@ class LineOperator(CleaningOperator):
         kept = self.kept_lines(lines, doc)
         if kept != lines:
             doc.text = "\n".join(kept)
+
+
+def batch_candidates(patterns: tuple[re.Pattern[str], ...], texts: list[str]) -> list[int]:
+    """Indexes of the texts in which one of the patterns finds something, with one search per pattern and per text
+    found (not per text) over the texts joined by line breaks: after a hit the search goes on at the next text.
+
+    A match that spans a line break between two texts counts for every text it touches, so a text is never missed:
+    where a pattern matches in a text alone, it matches at the same place in the joined texts (see the trigger
+    contract above), and the search finds it or an earlier match that reaches into the text."""
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    starts: list[int] | None = None
+    found: set[int] = set()
+    for pattern in patterns:
+        match = pattern.search(joined)
+        while match is not None:
+            if starts is None:
+                starts = [0]
+                for text in texts[:-1]:
+                    starts.append(starts[-1] + len(text) + 1)
+            first = bisect_right(starts, match.start()) - 1
+            last = max(first, bisect_right(starts, match.end() - 1) - 1)
+            found.update(range(first, last + 1))
+            if last + 1 >= len(texts):
+                break
+            match = pattern.search(joined, starts[last + 1])
+    return sorted(found)
 
 
 def candidate_lines(pattern: re.Pattern[str], lines: list[str], text: str | None = None) -> list[int]:

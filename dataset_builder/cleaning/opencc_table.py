@@ -65,6 +65,17 @@ class FastConverter:
         if phrases:
             alternatives.append(f"[{as_class({p[0] for p in phrases})}](?=[{as_class({p[1] for p in phrases})}])")
         self.scan = re.compile("|".join(alternatives))
+        # The same question for a whole batch in numpy (`convert_many`): which code points are special, and which
+        # pairs of code points open a phrase (the scan above tries a phrase only at a character of the Basic
+        # Multilingual Plane: a character beyond it is taken by the `astral` alternative first).
+        self.special_mask = np.zeros(0x110000, dtype=bool)
+        self.special_mask[[0x31EF, *range(0x2FF0, 0x3000), *(ord(c) for c in special)]] = True
+        pairs = [(ord(p[0]), ord(p[1])) for p in self.by_pair if ord(p[0]) <= 0xFFFF]
+        self.pair_keys = np.array(sorted({_pair_key(a, b) for a, b in pairs}), dtype=np.uint64)
+        self.pair_first = np.zeros(0x110000, dtype=bool)  # the pairs' characters: most positions fail here, cheaply
+        self.pair_second = np.zeros(0x110000, dtype=bool)
+        self.pair_first[[a for a, _ in pairs]] = True
+        self.pair_second[[b for _, b in pairs]] = True
 
     def needs_opencc(self, text: str) -> bool:
         if self.table is None:
@@ -95,6 +106,65 @@ class FastConverter:
         after = self.codes[before]
         changed = int(np.count_nonzero(after != before))
         return (after.tobytes().decode("utf-32-le") if changed else text), changed
+
+
+    def convert_many(self, texts: list[str]) -> list[tuple[str, int | None]]:
+        """`convert` of each text, the question "does it need OpenCC?" and the table's work done for the whole batch
+        in a few numpy passes."""
+        if self.table is None or self.codes is None or not texts:
+            return [self.convert(text) for text in texts]
+        before = _code_points("".join(texts))
+        ends = np.cumsum([len(text) for text in texts])
+        starts = ends - np.array([len(text) for text in texts])
+        special = _per_text(self.special_mask[before], starts, ends)
+        phrase_opening = self._phrase_openings(before, ends)
+        after = self.codes[before]
+        changed = _per_text(after != before, starts, ends)
+        converted = after.tobytes().decode("utf-32-le", "surrogatepass") if changed.any() else ""
+        out: list[tuple[str, int | None]] = []
+        for k, text in enumerate(texts):
+            start = int(starts[k])
+            if special[k] or any(self._opens_phrase(text, int(p) - start) for p in phrase_opening.get(k, ())):
+                out.append((converter(self.profile).convert(text), None))
+            elif changed[k]:
+                out.append((converted[start : int(ends[k])], int(changed[k])))
+            else:
+                out.append((text, 0))
+        return out
+
+    def _phrase_openings(self, codes: np.ndarray, ends: np.ndarray) -> dict[int, list[int]]:
+        """Text index -> positions (in the batch) where the text's next two characters open a phrase."""
+        if len(self.pair_keys) == 0 or len(codes) < 2:
+            return {}
+        maybe = self.pair_first[codes[:-1]] & self.pair_second[codes[1:]]
+        maybe[ends[ends <= len(maybe)] - 1] = False  # a pair across the end of a text is no pair
+        positions = np.flatnonzero(maybe)
+        keys = _pair_key(codes[positions].astype(np.uint64), codes[positions + 1].astype(np.uint64))
+        found = np.searchsorted(self.pair_keys, keys)
+        positions = positions[self.pair_keys[np.minimum(found, len(self.pair_keys) - 1)] == keys]
+        owners = np.searchsorted(ends, positions, side="right")
+        openings: dict[int, list[int]] = {}
+        for owner, position in zip(owners.tolist(), positions.tolist()):
+            openings.setdefault(owner, []).append(position)
+        return openings
+
+    def _opens_phrase(self, text: str, start: int) -> bool:
+        return any(text.startswith(phrase, start) for phrase in self.by_pair.get(text[start : start + 2], ()))
+
+
+def _pair_key(first, second):
+    return (first << 21) | second  # code points have 21 bits
+
+
+def _code_points(text: str) -> np.ndarray:
+    # surrogatepass: a lone surrogate (JSON allows \ud800) is a code point like any other here
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _per_text(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many of each text's code points are flagged (texts laid end to end, [starts, ends) each)."""
+    total = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+    return total[ends] - total[starts]
 
 
 @lru_cache(maxsize=None)

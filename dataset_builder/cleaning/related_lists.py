@@ -86,6 +86,10 @@ class RelatedListRemover(LineOperator):
 class PageTailTrimmer(LineOperator):
     name = "page_tail_trimmer"
 
+    def may_change(self, text: str) -> bool:
+        """A page whose last line is a paragraph has no tail after its last paragraph: most pages."""
+        return not is_paragraph(text[text.rfind("\n") + 1 :])
+
     def kept_lines(self, lines: list[str], doc: Document) -> list[str]:
         last = next((i for i in range(len(lines) - 1, -1, -1) if is_paragraph(lines[i])), None)
         if last is None:

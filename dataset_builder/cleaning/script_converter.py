@@ -26,22 +26,51 @@ import numpy as np
 
 from ..document import Document
 from .base import CleaningOperator
-from .opencc_table import fast_converter
+from .opencc_table import _code_points, _per_text, fast_converter
 from .text_units import converter
 
 
 @lru_cache(maxsize=None)
-def _script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(Traditional-only characters, Simplified-only characters)."""
     chars = [chr(c) for c in list(range(0x3400, 0x4DC0)) + list(range(0x4E00, 0xA000)) + list(range(0xF900, 0xFB00))]
     joined = "\n".join(chars)
     simplified = converter("t2s").convert(joined).split("\n")
     traditional = converter("s2t").convert(joined).split("\n")
     if len(simplified) != len(chars) or len(traditional) != len(chars):  # pragma: no cover - OpenCC keeps lines
         raise RuntimeError("OpenCC changed the number of lines while deriving script tables")
-    hant = {c for c, s, t in zip(chars, simplified, traditional) if s != c and t == c}
-    hans = {c for c, s, t in zip(chars, simplified, traditional) if t != c and s == c}
+    hant = frozenset(c for c, s, t in zip(chars, simplified, traditional) if s != c and t == c)
+    hans = frozenset(c for c, s, t in zip(chars, simplified, traditional) if t != c and s == c)
+    return hant, hans
+
+
+@lru_cache(maxsize=None)
+def _script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     as_class = lambda found: re.compile("[" + "".join(sorted(found)) + "]")  # noqa: E731
-    return as_class(hant), as_class(hans)
+    return tuple(as_class(found) for found in _script_sets())  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=None)
+def _script_of_code_point() -> np.ndarray:
+    """Code point -> 1 Traditional-only, 2 Simplified-only, 0 either or neither: `script_counts` for a batch."""
+    hant, hans = _script_sets()
+    table = np.zeros(0x110000, dtype=np.uint8)
+    table[[ord(c) for c in hant]] = 1
+    table[[ord(c) for c in hans]] = 2
+    return table
+
+
+def detect_scripts(texts: list[str]) -> list[str]:
+    """`detect_script` of each text, counted for the whole batch in one numpy pass."""
+    if not texts:
+        return []
+    lengths = np.array([len(text) for text in texts])
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    script = _script_of_code_point()[_code_points("".join(texts))]
+    traditional = _per_text(script == 1, starts, ends)
+    simplified = _per_text(script == 2, starts, ends)
+    return ["Hant" if t > s else "Hans" for t, s in zip(traditional.tolist(), simplified.tolist())]
 
 
 def script_counts(text: str) -> tuple[int, int]:
@@ -101,14 +130,26 @@ class ScriptConverter(CleaningOperator):
         self.convert_metadata = convert_metadata
 
     def __call__(self, doc: Document) -> None:
-        doc.script = detect_script(doc.text)
-        if self.to_simplified and doc.script == "Hant":
-            converted, changed = self._simplified(doc.text)
+        self.process_many([doc])
+
+    def process_many(self, docs: list[Document]) -> None:
+        """Detection and the table's conversion in numpy over the whole batch; OpenCC only for the texts that need it."""
+        for doc, script in zip(docs, detect_scripts([doc.text for doc in docs])):
+            doc.script = script
+        if not self.to_simplified:
+            return
+        traditional = [doc for doc in docs if doc.script == "Hant"]
+        conversions = fast_converter(self.profile).convert_many([doc.text for doc in traditional])
+        for doc, (converted, changed) in zip(traditional, conversions):
+            if self.profile == "t2s" and "著" in converted:
+                converted, changed = _zhu_as_zhe(doc.text, converted), None
             if converted != doc.text:
                 doc.record_edit(self.name, self.unit, differing_chars(doc.text, converted) if changed is None else changed)
                 doc.text = converted
-        if self.to_simplified and self.convert_metadata:
-            self._convert_given(doc)
+        if self.convert_metadata:
+            for doc in docs:
+                if doc.given:
+                    self._convert_given(doc)
 
     def _simplified(self, text: str) -> tuple[str, int | None]:
         """(converted text, characters changed or None when unknown)."""
