@@ -37,6 +37,8 @@ _METADATA_CANDIDATE = re.compile(
         + ("19", "20", "１９", "２０", ">", "＞", "»", "›", "期")
     )
 )
+_REPORTER = re.compile("记者|記者|通讯员|通訊員")  # an opening byline names its reporters so
+_DATELINE_MARK = re.compile("[讯訊电電]")
 _HEAD_FURNITURE_LINES = 6  # a headline further down is not at the top of a page: nothing above it is trimmed
 
 
@@ -55,11 +57,17 @@ class MetadataExtractor(Stage):
             self._trim_head(lines, title_index, consumed, doc)
         anchor = max(i for i in (title_index, date_index, -1) if i is not None)
         read_lone_names(lines, consumed, anchor, found)
-        read_closing_bylines(lines, consumed, found)
-        read_opening_byline(lines, consumed, HEAD_LINES, found)
-        first = next((i for i, line in enumerate(lines[:HEAD_LINES]) if i not in consumed and is_paragraph(line)), None)
-        if first is not None:
-            read_dateline(lines[first], found)
+        # The cheap questions first: what each step reads cannot be there without these characters (the steps only
+        # shorten lines, so the text as it came in answers for all of them).
+        text = doc.text
+        if ")" in text or "）" in text:  # a byline or credit closes with its parenthesis
+            read_closing_bylines(lines, consumed, found)
+        if _REPORTER.search(text) is not None:
+            read_opening_byline(lines, consumed, HEAD_LINES, found)
+        if _DATELINE_MARK.search(text) is not None:  # 某某讯, 某某社北京7月8日电
+            first = next((i for i, line in enumerate(lines[:HEAD_LINES]) if i not in consumed and is_paragraph(line)), None)
+            if first is not None:
+                read_dateline(lines[first], found)
         self._publish(doc, found)
         kept = [line for i, line in enumerate(lines) if i not in consumed and line]
         doc.record_edit(self.name, "lines", len(lines) - len(kept))

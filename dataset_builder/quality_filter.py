@@ -13,13 +13,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from .cleaning.text_units import han_count, has_running_text
+from .cleaning.text_units import code_points, han_count, has_running_text, per_text, text_bounds
 from .config import FilterConfig
 from .document import Document
 from .stage import Stage
 
 _LINE_END_PUNCT = tuple("。！？!?…”」』）)；;：:")
 _NGRAM = 10  # character n-gram length for the repetition signal
+_SHORT_TEXT = 400  # longer texts are measured in numpy (`_repeated_ngram_ratio_numpy`), one at a time
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_IS_HAN = np.zeros(0x110000, dtype=bool)  # code point -> Han, as text_units.HAN_CLASS
+_IS_HAN[[*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00)]] = True
 _KANA = re.compile(r"[\u3040-\u309f\u30a0-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
@@ -73,7 +77,7 @@ def repeated_ngram_ratio(text: str, n: int = _NGRAM) -> float:
     size = len(text)
     if size <= n:
         return 0.0
-    if size > 400:
+    if size > _SHORT_TEXT:
         return _repeated_ngram_ratio_numpy(text, n)
     grams = _ngrams(n).findall(text)  # every overlapping n-gram, collected by the regex engine
     if len(set(grams)) == len(grams):  # no n-gram repeats: the common case, answered without a second pass
@@ -85,6 +89,34 @@ def repeated_ngram_ratio(text: str, n: int = _NGRAM) -> float:
         if counts[gram] > 1:
             covered[i : i + n] = ones
     return covered.count(1) / size
+
+
+def may_repeat(texts: list[str]) -> list[bool]:
+    """For each text, False when no character 10-gram occurs twice in it (its `repeated_ngram_ratio` is 0.0), True
+    when one may. Short texts are answered together: a hash of every 10-gram, built from its ten code points only (so
+    equal 10-grams hash alike), tagged with its text's number and sorted once; only equal neighbours may repeat."""
+    answer = [len(text) > _SHORT_TEXT for text in texts]
+    short = [i for i, text in enumerate(texts) if _NGRAM < len(text) <= _SHORT_TEXT]
+    for first in range(0, len(short), _TAGS):
+        group = short[first : first + _TAGS]
+        for k in _repeating([texts[i] for i in group]):
+            answer[group[k]] = True
+    return answer
+
+
+_TAGS = 1 << 16  # texts per sort: their number takes the top 20 bits of a key, the hash the other 44
+
+
+def _repeating(texts: list[str]) -> list[int]:
+    codes = code_points("".join(texts)).astype(np.uint64)
+    pairs = (codes[:-1] << np.uint64(21)) | codes[1:]  # code points have 21 bits
+    fours = pairs[:-2] * _MIX + pairs[2:]
+    grams = (fours[:-4] * _MIX + fours[4:])[:-2] * _MIX + pairs[8:]  # characters i .. i+9
+    starts, ends = text_bounds(texts)
+    owner = np.repeat(np.arange(len(texts)), ends - starts)[: len(grams)]
+    inside = np.arange(len(grams)) + _NGRAM <= ends[owner]  # the n-gram ends within its text
+    keys = np.sort((owner[inside].astype(np.uint64) << np.uint64(44)) | (grams[inside] >> np.uint64(20)))
+    return np.unique(keys[1:][keys[1:] == keys[:-1]] >> np.uint64(44)).tolist()
 
 
 def detect_language(text: str, han: int | None = None) -> tuple[str, float]:
@@ -122,12 +154,22 @@ class QualityFilter(Stage):
         self.config = config
 
     def process(self, doc: Document) -> None:
+        self.process_many([doc])
+
+    def process_many(self, docs: list[Document]) -> None:
+        """Han characters counted and possible repeats found for the whole batch in numpy, then each document judged."""
+        texts = [doc.text for doc in docs]
+        starts, ends = text_bounds(texts)
+        han_counts = per_text(_IS_HAN[code_points("".join(texts))], starts, ends).tolist()
+        for doc, han, repeats in zip(docs, han_counts, may_repeat(texts)):
+            self.judge(doc, han, repeats)
+
+    def judge(self, doc: Document, han: int, repeats: bool) -> None:
         text = doc.text
-        han = han_count(text)
         doc.quality = {
             "han_ratio": round(han_ratio(text, han), 6),
             "line_end_punct_ratio": round(line_end_punct_ratio(text), 6),
-            "repeated_ngram_ratio": round(repeated_ngram_ratio(text), 6),
+            "repeated_ngram_ratio": round(repeated_ngram_ratio(text), 6) if repeats else 0.0,
         }
         cfg = self.config
         language, chinese_share = detect_language(text, han)

@@ -25,7 +25,7 @@ from functools import lru_cache
 import numpy as np
 import opencc
 
-from .text_units import converter
+from .text_units import code_points, converter, per_text, text_bounds
 
 # Every code point OpenCC's Chinese tables can map from: CJK radicals to the compatibility ideographs, and the
 # supplementary ideographic planes.
@@ -113,13 +113,12 @@ class FastConverter:
         in a few numpy passes."""
         if self.table is None or self.codes is None or not texts:
             return [self.convert(text) for text in texts]
-        before = _code_points("".join(texts))
-        ends = np.cumsum([len(text) for text in texts])
-        starts = ends - np.array([len(text) for text in texts])
-        special = _per_text(self.special_mask[before], starts, ends)
+        before = code_points("".join(texts))
+        starts, ends = text_bounds(texts)
+        special = per_text(self.special_mask[before], starts, ends)
         phrase_opening = self._phrase_openings(before, ends)
         after = self.codes[before]
-        changed = _per_text(after != before, starts, ends)
+        changed = per_text(after != before, starts, ends)
         converted = after.tobytes().decode("utf-32-le", "surrogatepass") if changed.any() else ""
         out: list[tuple[str, int | None]] = []
         for k, text in enumerate(texts):
@@ -154,17 +153,6 @@ class FastConverter:
 
 def _pair_key(first, second):
     return (first << 21) | second  # code points have 21 bits
-
-
-def _code_points(text: str) -> np.ndarray:
-    # surrogatepass: a lone surrogate (JSON allows \ud800) is a code point like any other here
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def _per_text(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """How many of each text's code points are flagged (texts laid end to end, [starts, ends) each)."""
-    total = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
-    return total[ends] - total[starts]
 
 
 @lru_cache(maxsize=None)

@@ -26,8 +26,8 @@ import numpy as np
 
 from ..document import Document
 from .base import CleaningOperator
-from .opencc_table import _code_points, _per_text, fast_converter
-from .text_units import converter
+from .opencc_table import fast_converter
+from .text_units import code_points, converter, per_text, text_bounds
 
 
 @lru_cache(maxsize=None)
@@ -64,12 +64,10 @@ def detect_scripts(texts: list[str]) -> list[str]:
     """`detect_script` of each text, counted for the whole batch in one numpy pass."""
     if not texts:
         return []
-    lengths = np.array([len(text) for text in texts])
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    script = _script_of_code_point()[_code_points("".join(texts))]
-    traditional = _per_text(script == 1, starts, ends)
-    simplified = _per_text(script == 2, starts, ends)
+    starts, ends = text_bounds(texts)
+    script = _script_of_code_point()[code_points("".join(texts))]
+    traditional = per_text(script == 1, starts, ends)
+    simplified = per_text(script == 2, starts, ends)
     return ["Hant" if t > s else "Hans" for t, s in zip(traditional.tolist(), simplified.tolist())]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import opencc
 
 HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -25,6 +26,28 @@ LETTER_OR_DIGIT = re.compile(f"[{LETTER_OR_DIGIT_CLASS}]")
 def han_count(text: str) -> int:
     """Han characters in `text`."""
     return sum(map(len, HAN_RUN.findall(text)))  # runs, not characters: fewer objects to build
+
+
+# Batches in numpy: the texts of a batch laid end to end as one array of code points, and per-text sums over it.
+
+def code_points(text: str) -> np.ndarray:
+    # surrogatepass: a lone surrogate (JSON can carry one) is a code point like any other here
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def text_bounds(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of each text in `code_points("".join(texts))`."""
+    ends = np.cumsum([len(text) for text in texts], dtype=np.int64)
+    starts = np.empty_like(ends)
+    starts[:1] = 0
+    starts[1:] = ends[:-1]
+    return starts, ends
+
+
+def per_text(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many of each text's code points are flagged."""
+    total = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+    return total[ends] - total[starts]
 
 
 def is_paragraph(line: str, min_chars: int = 30) -> bool:
