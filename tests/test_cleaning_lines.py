@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataset_builder.cleaning import CleanStage
-from dataset_builder.cleaning.cross_document import CrossDocumentBoilerplateRemover
+from dataset_builder.cleaning.cross_document import CrossDocumentBoilerplateRemover, countable_lines, line_hash
 from dataset_builder.cleaning.page_chrome import CopyrightRemover, HttpErrorRemover, JunkLineRemover, NavigationRemover
 from dataset_builder.cleaning.related_lists import PageTailTrimmer, RelatedListRemover
 from dataset_builder.cleaning.repeats import DuplicateLineRemover, TeaserRemover
@@ -207,6 +207,24 @@ def test_line_recurring_across_a_sources_documents_is_boilerplate():
         assert doc.text == f"{P1}第{i}条。\n第{i}期"
         assert {e.operator: e.count for e in doc.edits} == {"cross_document_boilerplate_remover": 1}
     assert "本网站由" in docs[6].text  # another source: no evidence there
+
+
+def test_observed_counts_are_the_documents_holding_each_line_per_source():
+    docs = [_site_doc(i, f"{P1}第{i % 2}条。", source="甲" if i < 5 else "乙") for i in range(8)]
+    docs.append(Document(id="empty", text="", origin=Origin("x.jsonl", line=99), given={"source": "丙"}))
+    docs.append(Document(id="short", text="短", origin=Origin("x.jsonl", line=98), given={"source": "丁"}))
+    state = CrossDocumentBoilerplateRemover().observe(docs)
+    assert sorted(state) == ["source:丁", "source:乙", "source:甲"]  # a document without text is not counted
+    for source, members in (("source:甲", docs[:5]), ("source:乙", docs[5:8])):
+        expected: dict[int, int] = {}
+        for doc in members:
+            for line in countable_lines(doc.text):
+                expected[line_hash(line)] = expected.get(line_hash(line), 0) + 1
+        counted = state[source]
+        assert counted.documents == len(members)
+        assert dict(zip(counted.hashes.tolist(), counted.counts.tolist())) == expected
+        assert counted.hashes.tolist() == sorted(expected) and counted.counts.dtype.name == "uint32"
+    assert state["source:丁"].documents == 1 and len(state["source:丁"].hashes) == 0
 
 
 def test_lines_shared_by_few_documents_are_kept():
