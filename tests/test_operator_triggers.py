@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from dataset_builder.cleaning import build_operators
-from dataset_builder.cleaning.base import LineOperator, batch_candidates
+from dataset_builder.cleaning.base import BatchTrigger, LineOperator
+from dataset_builder.cleaning.word_triggers import Layout
 from dataset_builder.config import CleanConfig
 from dataset_builder.document import Document, Origin
 from dataset_builder.readers.txt import read_txt
@@ -60,6 +61,6 @@ def test_a_batch_search_picks_every_text_the_trigger_finds_something_in(operator
     # Each text alone, and the texts laid end to end as the stage joins them (chrome lines at the seams of pages).
     texts = _texts()
     alone = {i for i, text in enumerate(texts) if operator.may_change(text)}
-    picked = set(batch_candidates(operator.triggers(), texts))
+    picked = set(BatchTrigger(operator.triggers()).candidates(Layout(texts)))
     assert alone and alone <= picked
     assert len(picked) < len(texts)  # and it still skips texts

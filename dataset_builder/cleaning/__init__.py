@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..config import CleanConfig
 from ..document import Document
 from ..stage import Stage
-from .base import CleaningOperator, batch_candidates
+from .base import BatchTrigger, CleaningOperator
 from .control_char_remover import ControlCharRemover
 from .cross_document import CrossDocumentBoilerplateRemover
 from .gbk_misalignment_repairer import GbkMisalignmentRepairer
@@ -25,6 +25,7 @@ from .script_converter import ScriptConverter
 from .spam import SpamLineRemover
 from .unicode_fixer import UnicodeFixer
 from .whitespace_normalizer import WhitespaceNormalizer
+from .word_triggers import Layout
 
 
 def build_operators(config: CleanConfig) -> list[CleaningOperator]:
@@ -55,7 +56,7 @@ class CleanStage(Stage):
     def __init__(self, config: CleanConfig) -> None:
         super().__init__()
         self.operators = build_operators(config)
-        self._operators = [(op, op.triggers()) for op in self.operators]
+        self._operators = [(op, BatchTrigger(op.triggers())) for op in self.operators]
         # Cross-document evidence needs every document of a source: a global step after each is cleaned alone.
         if config.remove_boilerplate and config.cross_document_min_docs > 0:
             self.global_step = CrossDocumentBoilerplateRemover(
@@ -67,15 +68,22 @@ class CleanStage(Stage):
 
     def process_many(self, docs: list[Document]) -> None:
         """Clean each document alone (every operator but the cross-document one), operator by operator over the
-        batch: each operator's trigger is searched once over the batch's current texts, and the operator runs only on
-        the documents it picked. A document rejected by an operator (spam) is not handed to the next."""
-        for operator, triggers in self._operators:
-            docs = [doc for doc in docs if doc.rejection is None]
-            if triggers:
-                picked = batch_candidates(triggers, [doc.text for doc in docs])
-                operator.process_many([docs[i] for i in picked])
+        batch: each operator's trigger is asked of the batch's current texts at once, and the operator runs only on
+        the documents it picked. The texts' code points are shared by the triggers until an operator changes a text.
+        A document rejected by an operator (spam) is not handed to the next."""
+        layout: Layout | None = None
+        for operator, trigger in self._operators:
+            if any(doc.rejection is not None for doc in docs):
+                docs, layout = [doc for doc in docs if doc.rejection is None], None
+            if not trigger:
+                todo = docs
             else:
-                operator.process_many(docs)
+                layout = layout or Layout([doc.text for doc in docs])
+                todo = [docs[i] for i in trigger.candidates(layout)]
+            before = [doc.text for doc in todo]
+            operator.process_many(todo)
+            if any(doc.text is not text for doc, text in zip(todo, before)):
+                layout = None
 
     def finish(self, doc: Document) -> None:
         """After the cross-document lines are gone: a document left empty is rejected."""

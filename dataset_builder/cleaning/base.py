@@ -6,8 +6,8 @@ Names follow `<what>_<kind>`: `pinyin_annotation_remover`, `script_converter`, .
 
 An operator that can only act where a pattern occurs declares it as `trigger` (or a tuple of patterns, any of which
 may find something: a pure alternation of literals is searched fast, one mixed with other shapes is not): the stage
-searches the texts of a whole batch at once (joined by line breaks, see `batch_candidates`) and runs the operator only
-on the documents where something was found, so most operators cost a share of one compiled-regex scan per batch. A
+asks the texts of a whole batch at once (`BatchTrigger`: words and character classes in numpy, other patterns with one
+search over the texts joined by line breaks) and runs the operator only on the documents where something was found, so most operators cost a share of one compiled-regex scan per batch. A
 trigger must find something in every text the operator would change (it may find more), and must find it in the
 joined texts too: no start or end of string (`^` and `$` only with re.MULTILINE), and no lookaround that a
 neighbouring line break would change. An operator without a trigger may answer `may_change` itself.
@@ -24,6 +24,7 @@ import re
 from bisect import bisect_right
 
 from ..document import Document
+from .word_triggers import Layout, WordTrigger, word_spec
 
 
 class CleaningOperator:
@@ -67,6 +68,25 @@ class LineOperator(CleaningOperator):
         kept = self.kept_lines(lines, doc)
         if kept != lines:
             doc.text = "\n".join(kept)
+
+
+class BatchTrigger:
+    """An operator's triggers asked of a whole batch: the word and character-class ones merged into one numpy table
+    (`word_triggers`), the others searched by `batch_candidates`."""
+
+    def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
+        specs = [word_spec(p) for p in patterns]
+        self.words = WordTrigger([s for s in specs if s is not None]) if any(s is not None for s in specs) else None
+        self.patterns = tuple(p for p, s in zip(patterns, specs) if s is None)
+
+    def __bool__(self) -> bool:
+        return self.words is not None or bool(self.patterns)
+
+    def candidates(self, layout: Layout) -> list[int]:
+        found = self.words.candidates(layout) if self.words is not None else set()
+        if self.patterns:
+            found.update(batch_candidates(self.patterns, layout.texts))
+        return sorted(found)
 
 
 def batch_candidates(patterns: tuple[re.Pattern[str], ...], texts: list[str]) -> list[int]:

@@ -1,0 +1,95 @@
+"""Triggers that are pure alternations of literal words, or classes of characters, answered for a batch in numpy.
+
+Python's regex engine searches an alternation of many words by trying every word at each position whose character
+opens one of them; with hundreds of navigation or spam words, many opening with common characters (上, 人, 在), that
+costs microseconds per short document. A word can only occur where its first two characters occur (its only
+character, for a word of one), so a batch is answered by looking those pairs up in numpy over the batch's code points
+(`Layout`, computed once and shared by the operators while no text changes): the texts where none occurs are
+skipped, the others (a superset of the texts holding a word) are searched by the regex itself when the operator runs.
+An operator's word triggers are merged into one table, so it costs one pass whatever their number.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+import numpy as np
+
+from .text_units import code_points, text_bounds
+
+_UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
+
+Spec = tuple[list[str], list[tuple[int, int]]]  # words of two or more characters; ranges of single characters
+
+
+class Layout:
+    """A batch's texts laid end to end as code points, with where each text ends."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+
+    @cached_property
+    def codes(self) -> np.ndarray:
+        return code_points("".join(self.texts))
+
+    @cached_property
+    def ends(self) -> np.ndarray:
+        return text_bounds(self.texts)[1]
+
+
+class WordTrigger:
+    def __init__(self, specs: list[Spec]) -> None:
+        self.singles = np.zeros(0x110000, dtype=bool)
+        for _, ranges in specs:
+            for low, high in ranges:
+                self.singles[low : high + 1] = True
+        pairs = sorted({(ord(w[0]), ord(w[1])) for words, _ in specs for w in words})
+        self.first = np.zeros(0x110000, dtype=bool)
+        self.second = np.zeros(0x110000, dtype=bool)
+        self.first[[a for a, _ in pairs]] = True
+        self.second[[b for _, b in pairs]] = True
+        self.keys = np.array([(a << 21) | b for a, b in pairs], dtype=np.uint64)
+
+    def candidates(self, layout: Layout) -> set[int]:
+        """Indexes of the texts where a word may occur."""
+        codes = layout.codes
+        hits = np.flatnonzero(self.singles[codes])
+        if len(self.keys) and len(codes) >= 2:
+            maybe = np.flatnonzero(self.first[codes[:-1]] & self.second[codes[1:]])
+            keys = (codes[maybe].astype(np.uint64) << np.uint64(21)) | codes[maybe + 1]
+            found = np.searchsorted(self.keys, keys)
+            hits = np.concatenate((hits, maybe[self.keys[np.minimum(found, len(self.keys) - 1)] == keys]))
+        return set(np.searchsorted(layout.ends, hits, side="right").tolist())
+
+
+def word_spec(pattern: re.Pattern[str]) -> Spec | None:
+    """What a trigger is made of when it is exactly `"|".join(re.escape(word) ...)`, or a class of characters and
+    ranges written as themselves (`[&<]`, `[\\x00-\\x08\\ue000-\\uf8ff]`), without flags; else None."""
+    if pattern.flags & ~re.UNICODE or not pattern.pattern:
+        return None
+    if pattern.pattern.startswith("["):
+        return _class_spec(pattern.pattern)
+    words = [_UNESCAPE.sub(r"\1", part) for part in _UNESCAPED_BAR.split(pattern.pattern)]
+    if not all(words) or "|".join(re.escape(w) for w in words) != pattern.pattern:
+        return None
+    return [w for w in words if len(w) > 1], [(ord(w), ord(w)) for w in words if len(w) == 1]
+
+
+def _class_spec(source: str) -> Spec | None:
+    inner = source[1:-1]
+    if not source.endswith("]") or not inner or inner[0] in "^-" or inner[-1] == "-" or any(c in inner for c in "[]\\"):
+        return None
+    ranges: list[tuple[int, int]] = []
+    i = 0
+    while i < len(inner):
+        if i + 2 < len(inner) and inner[i + 1] == "-":
+            ranges.append((ord(inner[i]), ord(inner[i + 2])))
+            i += 3
+        elif inner[i] == "-":
+            return None
+        else:
+            ranges.append((ord(inner[i]), ord(inner[i])))
+            i += 1
+    return [], ranges
