@@ -45,6 +45,26 @@ def line_end_punct_ratio(text: str) -> float:
     return sum(line.endswith(_LINE_END_PUNCT) for line in lines) / len(lines) if lines else 0.0
 
 
+_ENDS_LINE = np.zeros(0x110000, dtype=bool)
+_ENDS_LINE[[ord(c) for c in _LINE_END_PUNCT]] = True
+
+
+def line_end_punct_ratios(texts: list[str]) -> list[float]:
+    """`line_end_punct_ratio` of each text, for the whole batch in numpy: the texts joined and closed by line
+    breaks, each line break ends a line, the line is empty when a line break comes right before it."""
+    if not texts:
+        return []
+    codes = code_points("\n".join(texts) + "\n")
+    breaks = np.flatnonzero(codes == 10)
+    closing = np.cumsum([len(text) + 1 for text in texts]) - 1  # the line break closing each text
+    owner = np.searchsorted(closing, breaks)
+    last = codes[breaks - 1]  # breaks[0] - 1 is -1 only when it is 0: then the line is empty anyway
+    filled = (breaks > 0) & (last != 10)
+    lines = np.bincount(owner[filled], minlength=len(texts)).tolist()
+    ended = np.bincount(owner[filled & _ENDS_LINE[last]], minlength=len(texts)).tolist()
+    return [e / n if n else 0.0 for e, n in zip(ended, lines)]
+
+
 @lru_cache(maxsize=None)
 def _ngrams(n: int) -> re.Pattern[str]:
     return re.compile(f"(?=(.{{{n}}}))", re.DOTALL)
@@ -157,18 +177,19 @@ class QualityFilter(Stage):
         self.process_many([doc])
 
     def process_many(self, docs: list[Document]) -> None:
-        """Han characters counted and possible repeats found for the whole batch in numpy, then each document judged."""
+        """Han characters, line ends and possible repeats counted for the whole batch in numpy, then each document
+        judged."""
         texts = [doc.text for doc in docs]
         starts, ends = text_bounds(texts)
         han_counts = per_text(_IS_HAN[code_points("".join(texts))], starts, ends).tolist()
-        for doc, han, repeats in zip(docs, han_counts, may_repeat(texts)):
-            self.judge(doc, han, repeats)
+        for doc, han, ended, repeats in zip(docs, han_counts, line_end_punct_ratios(texts), may_repeat(texts)):
+            self.judge(doc, han, ended, repeats)
 
-    def judge(self, doc: Document, han: int, repeats: bool) -> None:
+    def judge(self, doc: Document, han: int, line_end_punct: float, repeats: bool) -> None:
         text = doc.text
         doc.quality = {
             "han_ratio": round(han_ratio(text, han), 6),
-            "line_end_punct_ratio": round(line_end_punct_ratio(text), 6),
+            "line_end_punct_ratio": round(line_end_punct, 6),
             "repeated_ngram_ratio": round(repeated_ngram_ratio(text), 6) if repeats else 0.0,
         }
         cfg = self.config

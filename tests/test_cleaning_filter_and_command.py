@@ -8,11 +8,15 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dataset_builder.clean_command import clean_files
 from dataset_builder.config import CleanConfig, FilterConfig
 from dataset_builder.errors import InputError
-from dataset_builder.quality_filter import QualityFilter, detect_language, may_repeat, repeated_ngram_ratio
+from dataset_builder.quality_filter import (
+    QualityFilter, detect_language, line_end_punct_ratio, line_end_punct_ratios, may_repeat, repeated_ngram_ratio,
+)
 from dataset_builder.readers.txt import decode_text, read_txt
 from dataset_builder.schema import load_schema
 
@@ -75,6 +79,12 @@ def test_texts_answered_together_may_repeat_exactly_where_a_ten_gram_repeats():
     short = [a for a, text, r in zip(answers, texts, repeated) if len(text) <= 400 and not r]
     assert short and not any(short)  # and, for short texts, no repeat where none is
     assert sum(repeated) >= 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(["中", "。", "！", ")", " ", "a", "\n"]), max_size=12), max_size=8))
+def test_line_end_ratios_of_a_batch_are_those_of_each_text(texts):
+    assert line_end_punct_ratios(texts) == [line_end_punct_ratio(text) for text in texts]
 
 
 def test_decode_text_gb18030_and_big5_real_bytes():
