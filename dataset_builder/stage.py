@@ -53,12 +53,15 @@ class Stage:
     def process_batch(self, docs: Sequence[Document]) -> None:
         """Process the active documents of a batch; without a global step the stage is then complete for them."""
         active = [doc for doc in docs if is_active(doc)]
+        if not active:
+            return  # counted nowhere, as a stage that saw nothing
         self.stats["in"] += len(active)
         self.process_many(active)
         if self.global_step is None:
-            for doc in active:
-                self.finish(doc)
-                self.count_outcome(doc)
+            if type(self).finish is not Stage.finish:
+                for doc in active:
+                    self.finish(doc)
+            self.stats.update(map(outcome, active))
 
     def complete_batch(self, docs: Sequence[Document], decision: Any) -> None:
         """After `process_batch` and the global decision: apply it, finish and count, for the documents that
@@ -86,9 +89,11 @@ class Stage:
         yield from every
 
     def count_outcome(self, doc: Document) -> None:
-        if doc.rejection is not None:
-            self.stats[f"rejected:{doc.rejection.reason}"] += 1
-        elif doc.duplicate_of is not None:
-            self.stats["duplicates"] += 1
-        else:
-            self.stats["out"] += 1
+        self.stats[outcome(doc)] += 1
+
+
+def outcome(doc: Document) -> str:
+    """Where a document stands after a stage: the key it is counted under."""
+    if doc.rejection is not None:
+        return f"rejected:{doc.rejection.reason}"
+    return "duplicates" if doc.duplicate_of is not None else "out"
