@@ -149,18 +149,13 @@ class ScriptConverter(CleaningOperator):
                 if doc.given:
                     self._convert_given(doc)
 
-    def _simplified(self, text: str) -> tuple[str, int | None]:
-        """(converted text, characters changed or None when unknown)."""
-        converted, changed = fast_converter(self.profile).convert(text)
-        if self.profile == "t2s" and "著" in converted:
-            return _zhu_as_zhe(text, converted), None
-        return converted, changed
 
     def _convert_given(self, doc: Document) -> None:
         """The input's metadata text in Simplified: each field when the document or the field is Traditional
         (a short title has few script-specific characters, so the document's script decides too)."""
         def converted(value: str) -> str:
-            return self._simplified(value)[0] if doc.script == "Hant" or detect_script(value) == "Hant" else value
+            hant = doc.script == "Hant" or _given_script(value) == "Hant"
+            return _given_simplified(self.profile, value) if hant else value
 
         for name in METADATA_TEXT_FIELDS:
             value = doc.given.get(name)
@@ -168,3 +163,15 @@ class ScriptConverter(CleaningOperator):
                 doc.given[name] = converted(value)
             elif isinstance(value, list):
                 doc.given[name] = [converted(v) for v in value]
+
+
+# Given metadata repeats from document to document (a source, an author): each value is read once per process.
+@lru_cache(maxsize=1 << 14)
+def _given_script(value: str) -> str:
+    return detect_script(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _given_simplified(profile: str, value: str) -> str:
+    converted, _ = fast_converter(profile).convert(value)
+    return _zhu_as_zhe(value, converted) if profile == "t2s" and "著" in converted else converted
