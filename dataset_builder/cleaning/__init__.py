@@ -73,8 +73,6 @@ class CleanStage(Stage):
         A document rejected by an operator (spam) is not handed to the next."""
         layout: Layout | None = None
         for operator, trigger in self._operators:
-            if any(doc.rejection is not None for doc in docs):
-                docs, layout = [doc for doc in docs if doc.rejection is None], None
             if not trigger:
                 todo = docs
             else:
@@ -84,6 +82,8 @@ class CleanStage(Stage):
             operator.process_many(todo)
             if any(doc.text is not text for doc, text in zip(todo, before)):
                 layout = None
+            if any(doc.rejection is not None for doc in todo):  # only the documents it saw can it have rejected
+                docs, layout = [doc for doc in docs if doc.rejection is None], None
 
     def finish(self, doc: Document) -> None:
         """After the cross-document lines are gone: a document left empty is rejected."""
