@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .cleaning.text_units import code_points, han_count, has_running_text, per_text, text_bounds
+from .cleaning.text_units import HAN_RANGES, code_points, han_count, has_running_text, per_text, text_bounds
 from .config import FilterConfig
 from .document import Document
 from .stage import Stage
@@ -22,8 +22,8 @@ _LINE_END_PUNCT = tuple("。！？!?…”」』）)；;：:")
 _NGRAM = 10  # character n-gram length for the repetition signal
 _SHORT_TEXT = 400  # longer texts are measured in numpy (`_repeated_ngram_ratio_numpy`), one at a time
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_IS_HAN = np.zeros(0x110000, dtype=bool)  # code point -> Han, as text_units.HAN_CLASS
-_IS_HAN[[*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00)]] = True
+_IS_HAN = np.zeros(0x110000, dtype=bool)  # code point -> Han
+_IS_HAN[np.r_[tuple(slice(start, stop) for start, stop in HAN_RANGES)]] = True
 _KANA = re.compile(r"[\u3040-\u309f\u30a0-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")

@@ -27,13 +27,13 @@ import numpy as np
 from ..document import Document
 from .base import CleaningOperator
 from .opencc_table import fast_converter
-from .text_units import code_points, converter, per_text, text_bounds
+from .text_units import HAN_RANGES, code_points, converter, per_text, text_bounds
 
 
 @lru_cache(maxsize=None)
 def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
     """(Traditional-only characters, Simplified-only characters)."""
-    chars = [chr(c) for c in list(range(0x3400, 0x4DC0)) + list(range(0x4E00, 0xA000)) + list(range(0xF900, 0xFB00))]
+    chars = [chr(c) for start, stop in HAN_RANGES for c in range(start, stop)]
     joined = "\n".join(chars)
     simplified = converter("t2s").convert(joined).split("\n")
     traditional = converter("s2t").convert(joined).split("\n")

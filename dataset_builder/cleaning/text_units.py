@@ -11,7 +11,10 @@ from functools import lru_cache
 import numpy as np
 import opencc
 
-HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Han characters: CJK Extension A, the Unified Ideographs and the Compatibility Ideographs, as [start, stop) ranges
+# for the numpy tables and as a regex class.
+HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+HAN_CLASS = "".join(f"{chr(start)}-{chr(stop - 1)}" for start, stop in HAN_RANGES)
 HAN = re.compile(f"[{HAN_CLASS}]")
 HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
 # Sentence punctuation anywhere in a line: a line with none of these is a title, a label or a link.

@@ -49,7 +49,7 @@ def banner_parts(line: str) -> list[str] | None:
     parts = [p for p in _BANNER_SEPARATOR.split(line) if p]
     # The first part may be a long headline ("<headline>_<section>_<site>"); the site's parts are short.
     if 2 <= len(parts) <= 5 and len(parts[0]) <= TITLE_MAX_CHARS and all(len(p) <= 30 for p in parts[1:]):
-        return parts if _BANNER_SEPARATOR.search(line) and (len(line) <= 60 or len(parts) >= 3) else None
+        return parts if len(line) <= 60 or len(parts) >= 3 else None  # two parts and long: a headline's tail
     return None
 
 
