@@ -4,10 +4,10 @@ time, a schedule) is not the publication date."""
 
 from __future__ import annotations
 
-import calendar
 import re
 
 from ..cleaning.metadata_lines import DATE, LABELLED, ascii_digits
+from ..iso_dates import date_problem
 from . import Found
 from .names import SPLIT_NAMES, is_person_name
 
@@ -21,21 +21,20 @@ def is_event_time(line: str) -> bool:
 
 
 def iso_datetime(match: re.Match[str]) -> str | None:
-    y, m = int(match["y"]), int(match["m"])
-    if not 1 <= m <= 12:
+    """The date a DATE match spells, at its precision, or None when the calendar has no such day (no 30 February:
+    the release holds only possible dates). An impossible time of day is dropped, the date kept."""
+    value = f"{int(match['y']):04d}-{int(match['m']):02d}"
+    if match["d"] is not None:
+        value += f"-{int(match['d']):02d}"
+    if date_problem(value) is not None:
         return None
-    value = f"{y:04d}-{m:02d}"
-    if match["d"] is None:
+    if match["d"] is None or match["H"] is None:
         return value
-    d = int(match["d"])
-    if not 1 <= d <= calendar.monthrange(y, m)[1]:  # no 30 February: the release holds only possible dates
-        return None
-    value += f"-{d:02d}"
-    if match["H"] is not None and int(match["H"]) <= 23 and int(match["M"]) <= 59:
-        value += f"T{int(match['H']):02d}:{match['M']}"
-        if match["S"] is not None and int(match["S"]) <= 59:
-            value += f":{match['S']}"
-    return value
+    timed = f"{value}T{int(match['H']):02d}:{match['M']}"
+    if date_problem(timed) is not None:
+        return value
+    with_seconds = f"{timed}:{match['S']}" if match["S"] is not None else timed
+    return with_seconds if date_problem(with_seconds) is None else timed
 
 
 def read_date_line(line: str, found: Found) -> bool:
