@@ -29,28 +29,40 @@ from .config import DedupConfig
 LIBRARY = "rensa"
 ALGORITHM = "RMinHash"  # rensa's classic MinHash over n-gram strings (not its C-MinHash or Rho sketches)
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+# Full-width punctuation common in Chinese text, each with its compatibility decomposition. NFKC decomposes every
+# character fully and then composes, so putting a character's decomposition in its place first cannot change
+# the result. Once they are replaced, most Chinese text passes NFKC's quick check and `normalize` returns it as it
+# is, instead of decomposing and recomposing all of it (30 µs for a 95-character poem holding one ，).
+_COMPATIBILITY_FORMS = (("，", ","), ("（", "("), ("）", ")"), ("：", ":"), ("；", ";"), ("？", "?"), ("！", "!"))
 
 
 def normalise(text: str) -> str:
     """The text MinHash sees: NFKC (so full-width and half-width forms compare equal), letters and digits only."""
+    for form, decomposition in _COMPATIBILITY_FORMS:
+        text = text.replace(form, decomposition)
     return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFKC", text))
 
 
 def shingles(text: str, n: int) -> list[str]:
     """The distinct character n-grams of the normalised text; a text shorter than n is its own single gram."""
     norm = normalise(text)
-    if len(norm) <= n:
-        return [norm] if norm else []
-    return list({norm[i:i + n] for i in range(len(norm) - n + 1)})
+    return list(set(_grams(norm, n))) if norm else []
+
+
+def _grams(norm: str, n: int) -> list[str]:
+    """Every character n-gram of a non-empty normalised text, repeats included; a short text is its own gram."""
+    return [norm] if len(norm) <= n else [norm[i:i + n] for i in range(len(norm) - n + 1)]
 
 
 def signature(text: str, config: DedupConfig) -> np.ndarray | None:
     """The MinHash signature (num_perm unsigned 32-bit values), or None for a text with no letters or digits."""
-    grams = shingles(text, config.ngram_size)
-    if not grams:
+    norm = normalise(text)
+    if not norm:
         return None
     minhash = RMinHash(num_perm=config.num_perm, seed=config.seed)
-    minhash.update(grams)
+    # Repeated grams included: a MinHash value is a minimum over the grams' hashes, which a repeat cannot change,
+    # so this is the signature of the distinct shingles without building their set.
+    minhash.update(_grams(norm, config.ngram_size))
     return np.asarray(minhash.digest(), dtype="<u4")
 
 

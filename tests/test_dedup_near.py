@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
 from functools import reduce
 
+import numpy as np
 import pytest
+from rensa import RMinHash
 
 from dataset_builder.config import DedupConfig
 from dataset_builder.dedup import Deduplicator, Duplicates
@@ -120,6 +124,38 @@ def test_normalise_folds_width_and_drops_punctuation_and_space():
     assert normalise("２０１２年，北京 市。\n ＡＢＣ！") == "2012年北京市ABC"
     assert signature("，。！ \n", CONFIG) is None
     assert signature("中文", CONFIG) is not None  # shorter than n: one gram
+
+
+# Texts where width folding meets composition: a combining mark right after full-width punctuation, decomposed
+# and precomposed Latin, Hangul jamo, full-width digits and letters, ideographic space, ligatures.
+TRICKY_TEXTS = ["e，\u0301x", "（\u0308a）", "Cafe\u0301，café：ｃａｆé", "\u1100\uff0c\u1161\u11a8", "ﬁ，ﬂ！",
+                "２０１２年\u3000北京；上海？", "，", "（）：；？！", "甲，乙（丙）丁：戊；己？庚！"]
+
+
+def reference_signature(text: str) -> np.ndarray | None:
+    """The signature as first defined: NFKC of the text as it is, then RMinHash over the set of distinct n-grams."""
+    norm = re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text))
+    if not norm:
+        return None
+    n = CONFIG.ngram_size
+    grams = {norm} if len(norm) <= n else {norm[i:i + n] for i in range(len(norm) - n + 1)}
+    minhash = RMinHash(num_perm=CONFIG.num_perm, seed=CONFIG.seed)
+    minhash.update(sorted(grams))
+    return np.asarray(minhash.digest(), dtype="<u4")
+
+
+def test_signature_equals_nfkc_of_the_text_as_it_is_over_distinct_shingles():
+    """`normalise` replaces common full-width punctuation before NFKC and `signature` hashes repeated grams: both
+    only to save time, so the signatures must be those of the plain definition, on real and on tricky text."""
+    texts = [*SEED_TEXTS.values(), *TRICKY_TEXTS]
+    texts += [line for text in SEED_TEXTS.values() for line in text.splitlines()]
+    for text in texts:
+        expected = reference_signature(text)
+        got = signature(text, CONFIG)
+        assert (got is None) == (expected is None), text
+        assert got is None or np.array_equal(got, expected), text
+    # the mark belongs to the comma and goes with it: dropping the comma before NFKC would have made é
+    assert normalise("e，\u0301x") == "ex"
 
 
 def test_reposts_helper_makes_every_kind():
