@@ -8,11 +8,14 @@ states, decides once, and hands back where the sinks' runs are.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +83,28 @@ def _decision(path: Path | None):
     return _worker_cache[key]
 
 
+@contextmanager
+def _cyclic_gc_paused():
+    """Python's cyclic collector off while a shard runs. A shard's documents form no reference cycles, yet every
+    few thousand allocations the collector walks the live containers (the documents, their lists and dicts, the
+    cleaning tables): that was 5 of the 7 us it takes to create a Document. Garbage that does form a cycle waits
+    for the end of the shard, so memory stays bounded by one shard's."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run_shard(job: PhaseJob, shard: Shard) -> ShardOutcome:
     """Run phase `job.phase` on one shard and record its output; the engines' unit of work."""
+    with _cyclic_gc_paused():
+        return _run_shard(job, shard)
+
+
+def _run_shard(job: PhaseJob, shard: Shard) -> ShardOutcome:
     stages = _stages(job.config)
     phase = plan_phases(stages)[job.phase]
     work = WorkFolder(job.work_root, job.work_key)
@@ -118,11 +141,13 @@ _IDS_SCHEMA = pa.schema([("id", pa.string()), ("where", pa.string())])
 
 
 def _write_ids(docs, shard: Shard, path: Path) -> None:
-    rows = sorted(({"id": d.id, "where": d.origin.describe()} for d in docs), key=lambda r: r["id"])
+    ordered = sorted(docs, key=attrgetter("id"))  # stable: a repeated id keeps the input order
+    columns = [pa.array([d.id for d in ordered], pa.string()),
+               pa.array([d.origin.describe() for d in ordered], pa.string())]
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     with pa.OSFile(str(temporary), "wb") as out, pa.ipc.new_file(out, _IDS_SCHEMA) as writer:
-        writer.write_table(pa.Table.from_pylist(rows, schema=_IDS_SCHEMA))
+        writer.write_table(pa.Table.from_arrays(columns, schema=_IDS_SCHEMA))
     temporary.replace(path)
 
 

@@ -45,9 +45,15 @@ def mapped_record(record: dict[str, Any], fields: Mapping[str, str] | None) -> t
     return known, unknown
 
 
-def given_metadata(record: dict[str, Any], where: str, name: FieldNames = FieldNames()) -> dict[str, Any]:
+_DIRECT_NAMES = FieldNames()  # no [inputs.fields] mapping: every field named as itself
+_METADATA_FIELDS = frozenset((*STRING_FIELDS, *LIST_FIELDS))
+
+
+def given_metadata(record: dict[str, Any], where: str, name: FieldNames = _DIRECT_NAMES) -> dict[str, Any]:
     """The known metadata fields of `record`; null and absent mean unknown. `where` names the file and line/row."""
     given: dict[str, Any] = {}
+    if _METADATA_FIELDS.isdisjoint(record):
+        return given  # only an id and a text (most lines of a crawl): nothing to check
     for field in STRING_FIELDS:
         value = record.get(field)
         if value is None:
@@ -107,7 +113,7 @@ def record_document(record: dict[str, Any], where: str, origin: Origin,
     """The document of one JSONL object or Parquet row: its id, text and known metadata fields, checked, under
     the input's [inputs.fields] mapping; the other fields are kept as the document's `extra`."""
     known, unknown = mapped_record(record, fields)
-    name = FieldNames(fields)
+    name = FieldNames(fields) if fields else _DIRECT_NAMES
     text = record_text(known, where, name)
     return Document(id=record_id(known, where, name), text=text, raw_text=text, origin=origin,
                     given=given_metadata(known, where, name), extra=unknown)

@@ -59,6 +59,21 @@ def _lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
         yield pending
 
 
+_scan_value = json.JSONDecoder().scan_once  # the C scanner json.loads runs, without its Python wrappers
+
+
+def _object_of(line: str) -> dict | None:
+    """The object of a line that is exactly one JSON object (the common case), as `json.loads` reads it; None
+    for anything else (space around it, not an object, invalid), which `json.loads` then reads or reports."""
+    if not (line.startswith("{") and line.endswith("}")):
+        return None
+    try:
+        value, end = _scan_value(line, 0)
+    except (StopIteration, ValueError):
+        return None
+    return value if end == len(line) and isinstance(value, dict) else None
+
+
 def json_objects(lines: Iterator[bytes], shown: str, start: int = 1) -> Iterator[tuple[int, dict]]:
     """(line number, object) of each non-blank line; an error naming the line when it is not a UTF-8 JSON object."""
     for number, raw in enumerate(lines, start=start):
@@ -69,6 +84,10 @@ def json_objects(lines: Iterator[bytes], shown: str, start: int = 1) -> Iterator
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start + 1} of the line)") from None
+        record = _object_of(line)
+        if record is not None:
+            yield number, record
+            continue
         if not line.strip():
             continue
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Sequence
+from operator import attrgetter
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +19,7 @@ import pyarrow.compute as pc
 from ..document import Document
 from ..schema import document_arrow_schema, side_table_schema
 from .parquet_shards import MAX_SHARD_BYTES, WrittenFile, shard_name, write_parquet
+from .row_columns import document_table
 
 SPLIT_SINKS = ("train", "validation", "test")
 SINKS = (*SPLIT_SINKS, "rejected", "duplicates")
@@ -50,19 +52,22 @@ def sink_row(doc: Document) -> tuple[str, dict]:
 
 def write_runs(docs: Iterable[Document], folder: Path, name: str, schemas: dict[str, pa.Schema]) -> dict[str, str]:
     """One run per non-empty sink, `<name>.<sink>.arrow`, rows sorted by id; returns sink -> file name."""
-    rows: dict[str, list[dict]] = {}
+    by_sink: dict[str, list[Document]] = {}
     for doc in docs:
-        sink, row = sink_row(doc)
-        rows.setdefault(sink, []).append(row)
+        sink = "rejected" if doc.rejection is not None else "duplicates" if doc.duplicate_of is not None else doc.split
+        by_sink.setdefault(sink, []).append(doc)
     written = {}
-    for sink, sink_rows in rows.items():
-        sink_rows.sort(key=lambda r: r["id"])
+    for sink, sink_docs in by_sink.items():
+        sink_docs.sort(key=attrgetter("id"))
         path = folder / f"{name}.{sink}.arrow"
         temporary = path.with_name(f".{path.name}.tmp")
         schema = schemas[sink]
-        # by column: from_pydict converts a list per column, three times faster than from_pylist's dict per row
-        table = pa.Table.from_pydict({column: [r.get(column) for r in sink_rows] for column in schema.names},
-                                   schema=schema)
+        if sink in SPLIT_SINKS:  # the bulk of the rows: built a column at a time, no dict per row
+            table = document_table(sink_docs, schema)
+        else:
+            rows = [sink_row(doc)[1] for doc in sink_docs]
+            table = pa.Table.from_pydict({column: [r.get(column) for r in rows] for column in schema.names},
+                                         schema=schema)
         with pa.OSFile(str(temporary), "wb") as out, pa.ipc.new_file(out, table.schema, options=_RUN_OPTIONS) as writer:
             writer.write_table(table, max_chunksize=BATCH_ROWS)
         temporary.replace(path)
