@@ -8,7 +8,6 @@ per document.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 import pyarrow as pa
@@ -55,7 +54,7 @@ def document_columns(docs: Sequence[Document], schema: pa.Schema) -> dict[str, o
         "language": [d.language for d in docs],
         "script": [d.script for d in docs],
         "num_chars": [len(t) for t in texts],
-        "text_sha256": [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts],
+        "text_sha256": [d.text_sha256 for d in docs],
         "origin": _origins(docs, schema.field("origin").type),
         "edits": _edits(docs, schema.field("edits").type),
         "quality": _quality(docs, schema.field("quality").type),

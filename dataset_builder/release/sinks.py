@@ -37,25 +37,29 @@ def sink_schemas() -> dict[str, pa.Schema]:
     return {sink: sink_schema(sink) for sink in SINKS}
 
 
-def sink_row(doc: Document) -> tuple[str, dict]:
-    """Where a finished document goes, and its row there."""
+def sink_of(doc: Document) -> str:
+    """Where a finished document goes: rejected, duplicates, or its split."""
+    if doc.rejection is not None:
+        return "rejected"
+    return "duplicates" if doc.duplicate_of is not None else doc.split
+
+
+def side_row(doc: Document) -> dict:
+    """The row of a rejected or duplicate document in its side table (split rows: row_columns.document_table)."""
     if doc.rejection is not None:
         r = doc.rejection
-        return "rejected", {"id": doc.id, "stage": r.stage, "reason": r.reason, "details": r.details,
-                            "origin": doc.origin.to_dict(), "text": doc.raw_text}
-    if doc.duplicate_of is not None:
-        return "duplicates", {"id": doc.id, "duplicate_of": doc.duplicate_of, "kind": doc.duplicate_kind or "exact",
-                              "similarity": 1.0 if doc.duplicate_similarity is None else doc.duplicate_similarity,
-                              "origin": doc.origin.to_dict(), "text_sha256": doc.text_sha256, "text": doc.text}
-    return doc.split, doc.to_row()
+        return {"id": doc.id, "stage": r.stage, "reason": r.reason, "details": r.details,
+                "origin": doc.origin.to_dict(), "text": doc.raw_text}
+    return {"id": doc.id, "duplicate_of": doc.duplicate_of, "kind": doc.duplicate_kind or "exact",
+            "similarity": 1.0 if doc.duplicate_similarity is None else doc.duplicate_similarity,
+            "origin": doc.origin.to_dict(), "text_sha256": doc.text_sha256, "text": doc.text}
 
 
 def write_runs(docs: Iterable[Document], folder: Path, name: str, schemas: dict[str, pa.Schema]) -> dict[str, str]:
     """One run per non-empty sink, `<name>.<sink>.arrow`, rows sorted by id; returns sink -> file name."""
     by_sink: dict[str, list[Document]] = {}
     for doc in docs:
-        sink = "rejected" if doc.rejection is not None else "duplicates" if doc.duplicate_of is not None else doc.split
-        by_sink.setdefault(sink, []).append(doc)
+        by_sink.setdefault(sink_of(doc), []).append(doc)
     written = {}
     for sink, sink_docs in by_sink.items():
         sink_docs.sort(key=attrgetter("id"))
@@ -65,7 +69,7 @@ def write_runs(docs: Iterable[Document], folder: Path, name: str, schemas: dict[
         if sink in SPLIT_SINKS:  # the bulk of the rows: built a column at a time, no dict per row
             table = document_table(sink_docs, schema)
         else:
-            rows = [sink_row(doc)[1] for doc in sink_docs]
+            rows = [side_row(doc) for doc in sink_docs]
             table = pa.Table.from_pydict({column: [r.get(column) for r in rows] for column in schema.names},
                                          schema=schema)
         with pa.OSFile(str(temporary), "wb") as out, pa.ipc.new_file(out, table.schema, options=_RUN_OPTIONS) as writer:
