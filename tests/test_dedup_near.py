@@ -220,3 +220,23 @@ def test_near_off_keeps_reposts_and_still_removes_exact_copies():
     by_id = {d.id: d for d in Deduplicator(DedupConfig(near=False)).run(docs)}
     assert (by_id["y"].duplicate_of, by_id["y"].duplicate_kind, by_id["x"].cluster_size) == ("x", "exact", 2)
     assert (by_id["z"].duplicate_of, by_id["z"].cluster_id, by_id["z"].cluster_size) == (None, "z", 1)
+
+
+@pytest.mark.parametrize("mix", [None, 0, 1])
+def test_equal_rows_groups_exactly_the_equal_rows_even_when_their_mixes_collide(mix, monkeypatch):
+    """equal_rows sorts rows by a 64-bit mix of their values; a mix of 0 makes every row collide and 1 makes
+    rows with the same XOR of values collide: the groups must still be exactly those of equal values."""
+    import numpy as np
+
+    from dataset_builder import dedup_near
+
+    if mix is not None:
+        monkeypatch.setattr(dedup_near, "_MIX", np.uint64(mix))
+    state = Duplicates(DedupConfig()).observe(corpus() + [doc(f"t{k}", with_chrome(t, 2)) for k, t in SEED_TEXTS.items()])
+    values = np.frombuffer(b"".join(state[i].signature for i in sorted(state)), dtype="<u4").reshape(-1, 4)
+    values = np.vstack([values, values[::7], values[:, ::-1]])  # repeats, and rows of the same values reordered
+    oracle: dict[bytes, list[int]] = {}
+    for row in range(len(values)):
+        oracle.setdefault(values[row].tobytes(), []).append(row)
+    expected = sorted(group for group in oracle.values() if len(group) > 1)
+    assert len(expected) > 10 and sorted(sorted(g) for g in dedup_near.equal_rows(values)) == expected
