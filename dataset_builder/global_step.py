@@ -5,7 +5,8 @@ alone. Each is split into four parts so that its result depends only on the mult
 on shard size, shard order, worker count or engine:
 
 - `observe(docs)`: over the active documents of one shard (in any order), a small partial state;
-- `merge(a, b)`: combine two partial states; associative and commutative, so any merge tree gives one result;
+- `merge(a, b)`: combine two partial states; associative and commutative, so any merge tree gives one result
+  (`merge_many` combines several at once, where that is cheaper than one after another);
 - `decide(state)`: once, on the fully merged state, a decision (small enough to send to every worker);
 - `apply(doc, decision)`: per active document, in the next phase, mark or edit the document.
 
@@ -16,6 +17,7 @@ A step says what its state costs per observed document in `state_note`, so bench
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
 from typing import Generic, TypeVar
 
 from .document import Document, is_active
@@ -33,6 +35,10 @@ class GlobalStep(Generic[State, Decision]):
 
     def merge(self, a: State, b: State) -> State:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def merge_many(self, states: Sequence[State]) -> State:
+        """All of `states` merged; the same as merging them one after another, in any order."""
+        return reduce(self.merge, states)
 
     def decide(self, state: State) -> Decision:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -62,11 +62,15 @@ class SourceCounts:
     hashes: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
     counts: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint32))
 
-    def added(self, other: SourceCounts) -> SourceCounts:
-        hashes = np.concatenate([self.hashes, other.hashes])
-        counts = np.concatenate([self.counts, other.counts])
+    @staticmethod
+    def total(parts: Sequence[SourceCounts]) -> SourceCounts:
+        """The counts of several parts of one source added up, in one sort of all their hashes."""
+        if len(parts) == 1:
+            return parts[0]
+        hashes = np.concatenate([p.hashes for p in parts])
+        counts = np.concatenate([p.counts for p in parts])
         unique, inverse = np.unique(hashes, return_inverse=True)
-        return SourceCounts(self.documents + other.documents, unique,
+        return SourceCounts(sum(p.documents for p in parts), unique,
                             np.bincount(inverse, weights=counts, minlength=len(unique)).astype(np.uint32))
 
 
@@ -114,10 +118,16 @@ class CrossDocumentBoilerplateRemover(GlobalStep[BoilerplateState, BoilerplateDe
         }
 
     def merge(self, a: BoilerplateState, b: BoilerplateState) -> BoilerplateState:
-        merged = dict(a)
-        for source, counts in b.items():
-            merged[source] = merged[source].added(counts) if source in merged else counts
-        return merged
+        return self.merge_many([a, b])
+
+    def merge_many(self, states: Sequence[BoilerplateState]) -> BoilerplateState:
+        """One sort per source over all the states' parts of it: merging shard states one after another sorted
+        a source's hashes again at each shard (20,000 small sorts, 3.3 s, for the bench corpus's 64 shards)."""
+        parts: dict[str, list[SourceCounts]] = {}
+        for state in states:
+            for source, counted in state.items():
+                parts.setdefault(source, []).append(counted)
+        return {source: SourceCounts.total(counted) for source, counted in parts.items()}
 
     def decide(self, state: BoilerplateState) -> BoilerplateDecision:
         decision: BoilerplateDecision = {}
