@@ -112,7 +112,12 @@ def communicate_sampling(child: subprocess.Popen) -> tuple[tuple, int]:
 
 def run_one(config: Path, workers: int) -> None:
     """In the child process: one build, its figures as JSON on stdout."""
+    import pickle
+
+    from dataset_builder import phases
     from dataset_builder.build import build_release
+
+    phases.state_size = lambda state: len(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
     started = time.perf_counter()
     result = build_release(config, workers=workers)
