@@ -84,3 +84,38 @@ def test_plots_are_left_out_when_there_is_nothing_to_plot(release):
     empty = dataclasses.replace(facts, lengths=[], histogram=[], date_range=None, years=[], rejected_by_reason=[],
                                 duplicates=[])
     assert plots(empty) == {}
+
+
+
+def tallies_added_in_order_equal_one_tally(release_dir) -> int:
+    """The release writer counts each sink in its own tally while the sinks are written side by side, then adds
+    them in sink order: the result, down to the order of every counter (ties in the datasheet follow it), must be
+    the tally of the same batches counted one sink after another. Returns that tally."""
+    import pyarrow.parquet as pq
+
+    from dataset_builder.datasheet.facts import FactsTally
+
+    sinks = [("train", "data/train-*.parquet"), ("validation", "data/validation-*.parquet"),
+             ("test", "data/test-*.parquet"), ("rejected", "rejected/*.parquet"), ("duplicates", "duplicates/*.parquet")]
+    batches = {sink: [b for path in sorted(release_dir.glob(pattern)) for b in pq.read_table(path).to_batches(97)]
+               for sink, pattern in sinks}
+    one, added = FactsTally(), FactsTally()
+    for sink, _ in sinks:
+        own = FactsTally()
+        for batch in batches[sink]:
+            one.add_batch(sink, batch)
+            own.add_batch(sink, batch)
+        one.add_file(sink, f"{sink}.parquet")
+        added.add_tally(own)
+        added.add_file(sink, f"{sink}.parquet")
+
+    def in_order(tally):
+        return {name: list(value.items()) if isinstance(value, dict) else value for name, value in vars(tally).items()}
+
+    assert in_order(added) == in_order(one)
+    return one
+
+
+def test_tallies_of_sinks_added_in_order_equal_one_tally_of_every_sink(seed_release):
+    tally = tallies_added_in_order_equal_one_tally(seed_release)
+    assert sum(tally.split_documents.values()) == 5 and len(tally.sources) > 1 and tally.cleaning

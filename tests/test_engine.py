@@ -239,3 +239,11 @@ def test_sink_shards_depend_on_the_rows_alone_not_on_how_the_runs_were_cut(bench
                 tally.missing,
                 tally.cleaning) == tuple(oracle.values())
     assert len(layouts) == 1
+
+
+def test_sink_tallies_added_in_order_equal_one_tally_on_the_bench_sample(bench_reference):
+    from .test_datasheet_size import tallies_added_in_order_equal_one_tally
+
+    release = next((bench_reference[0] / "dist").glob("*/*/manifest.json")).parent
+    tally = tallies_added_in_order_equal_one_tally(release)
+    assert sum(tally.split_documents.values()) > 500 and tally.rejected and tally.duplicates

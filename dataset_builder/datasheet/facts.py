@@ -183,6 +183,26 @@ class FactsTally:
     def add_file(self, split: str, path: str) -> None:
         self.split_files.setdefault(split, []).append(path)
 
+    def add_tally(self, other: FactsTally) -> None:
+        """Add the rows counted by `other` as if they were counted here after this tally's own: counters and lists
+        end in the same order too, so tallies of sinks written side by side, added in sink order, equal one tally
+        of the sinks written one after another (the datasheet lists ties of its counters in that order)."""
+        for name in ("split_documents", "split_characters", "lengths", "years", "sources", "scripts", "licenses",
+                     "languages", "flags", "missing"):
+            getattr(self, name).update(getattr(other, name))
+        for split, paths in other.split_files.items():
+            self.split_files.setdefault(split, []).extend(paths)
+        dates = [d for d in (self.first_date, other.first_date) if d is not None]
+        self.first_date = min(dates) if dates else None
+        dates = [d for d in (self.last_date, other.last_date) if d is not None]
+        self.last_date = max(dates) if dates else None
+        for key, (total, documents) in other.cleaning.items():
+            counted = self.cleaning.setdefault(key, [0, 0])
+            counted[0] += total
+            counted[1] += documents
+        self.rejected += other.rejected
+        self.duplicates += other.duplicates
+
     def add_kept(self, split: str, batch: pa.RecordBatch) -> None:
         """Count a batch of kept rows (KEPT_COLUMNS at least), a column at a time."""
         lengths = batch.column("num_chars")
