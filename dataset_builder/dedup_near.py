@@ -111,13 +111,14 @@ def near_clusters(signatures: dict[str, bytes], config: DedupConfig, rank: Calla
     LSH bands, confirmed by the estimated Jaccard similarity (unless `threshold` is 0), joined by union-find. A
     cluster's survivor is its member with the lowest `rank`; every member maps to the survivor and its estimated
     similarity to it (1.0 for the survivor itself)."""
-    ids = sorted(signatures)
-    forest = _UnionFind(ids)
-    for a, b in sorted(candidate_pairs(signatures, ids, config)):
+    pairs = sorted(candidate_pairs(signatures, sorted(signatures), config))
+    paired = sorted({id_ for pair in pairs for id_ in pair})  # a document in no pair stays alone: no forest
+    forest = _UnionFind(paired)
+    for a, b in pairs:
         if config.threshold <= 0 or estimated_jaccard(signatures[a], signatures[b]) >= config.threshold:
             forest.union(a, b)
     groups: dict[str, list[str]] = {}
-    for id_ in ids:
+    for id_ in paired:
         groups.setdefault(forest.find(id_), []).append(id_)
     members: dict[str, Member] = {}
     for group in groups.values():
