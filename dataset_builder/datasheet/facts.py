@@ -187,9 +187,9 @@ class FactsTally:
         """Add the rows counted by `other` as if they were counted here after this tally's own: counters and lists
         end in the same order too, so tallies of sinks written side by side, added in sink order, equal one tally
         of the sinks written one after another (the datasheet lists ties of its counters in that order)."""
-        for name in ("split_documents", "split_characters", "lengths", "years", "sources", "scripts", "licenses",
-                     "languages", "flags", "missing"):
-            getattr(self, name).update(getattr(other, name))
+        for name, counter in vars(other).items():
+            if isinstance(counter, Counter):  # every counter field, one added later too
+                getattr(self, name).update(counter)
         for split, paths in other.split_files.items():
             self.split_files.setdefault(split, []).extend(paths)
         dates = [d for d in (self.first_date, other.first_date) if d is not None]

@@ -58,8 +58,8 @@ def _write_sinks(result: PhasesResult, release_dir: Path) -> tuple[dict[str, lis
 
     def write(sink: str) -> list[WrittenFile]:
         folder = release_dir / ("data" if sink in SPLIT_SINKS else sink)
-        count = functools.partial(tallies[sink].add_kept if sink in SPLIT_SINKS else tallies[sink].add_batch, sink)
-        return write_sink(result.runs[sink], sink_schema(sink), folder, sink, release_dir, scratch, count)
+        return write_sink(result.runs[sink], sink_schema(sink), folder, sink, release_dir, scratch,
+                          functools.partial(tallies[sink].add_batch, sink))
 
     with ThreadPoolExecutor(max_workers=min(len(sinks), os.cpu_count() or 1)) as pool:
         files = dict(zip(sinks, pool.map(write, sinks)))
