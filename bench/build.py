@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # this checkout's code, not the installed one (so does its child build)
 # ../shared/bench beside the main checkout (a worktree sits one level deeper)
 DEFAULT_CORPUS = next((p for p in (HERE.parent.parent / "shared" / "bench" / "zh_mixed_316k.jsonl.zst",
                                    HERE.parent.parent.parent / "shared" / "bench" / "zh_mixed_316k.jsonl.zst")
