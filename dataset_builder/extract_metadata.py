@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 
-from .cleaning.base import candidate_lines
+from .cleaning.base import BatchTrigger, candidate_lines
 from .cleaning.metadata_lines import BREADCRUMB_WORDS, LABELLED, LABELS, is_breadcrumb, is_date_line
 from .cleaning.text_units import alternation, is_paragraph
+from .cleaning.word_triggers import Layout
 from .document import Document
 from .metadata import Found
 from .metadata.bylines import read_closing_bylines, read_lone_names, read_opening_byline
@@ -39,22 +40,36 @@ _METADATA_CANDIDATE = re.compile(
 )
 _REPORTER = re.compile("记者|記者|通讯员|通訊員")  # an opening byline names its reporters so
 _DATELINE_MARK = re.compile("[讯訊电電]")
+_CLOSING_PARENTHESIS = re.compile("[)）]")
 _HEAD_FURNITURE_LINES = 6  # a headline further down is not at the top of a page: nothing above it is trimmed
+# What any step but the headline and the lone name needs in the text. A text without one of these (a poem: title,
+# poet, verses) has no metadata line, byline or dateline, so only the headline and a lone name are read.
+_MARKS = (_METADATA_CANDIDATE, _CLOSING_PARENTHESIS, _REPORTER, _DATELINE_MARK)
 
 
 class MetadataExtractor(Stage):
     name = "extract_metadata"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._marks = BatchTrigger(_MARKS)
+
+    def process_many(self, docs: list[Document]) -> None:
+        """The marks every step but the headline and the lone name needs are looked up for the whole batch at once
+        (in numpy, `BatchTrigger`); a text with none of them takes `_process_unmarked`, which skips those steps."""
+        marked = set(self._marks.candidates(Layout([doc.text for doc in docs])))
+        for i, doc in enumerate(docs):
+            if i in marked:
+                self.process(doc)
+            else:
+                self._process_unmarked(doc)
 
     def process(self, doc: Document) -> None:
         lines = doc.text.split("\n") if doc.text else []
         found = Found()
         consumed: set[int] = set()
         date_index, anchors = self._metadata_lines(lines, doc.text, found, consumed)
-        title_index = choose_title(lines, consumed, date_index, anchors)
-        if title_index is not None:
-            found.title = lines[title_index]
-            consumed.add(title_index)
-            self._trim_head(lines, title_index, consumed, doc)
+        title_index = self._read_head(doc, lines, consumed, date_index, anchors, found)
         anchor = max(i for i in (title_index, date_index, -1) if i is not None)
         read_lone_names(lines, consumed, anchor, found)
         # The cheap questions first: what each step reads cannot be there without these characters (the steps only
@@ -68,6 +83,30 @@ class MetadataExtractor(Stage):
             first = next((i for i, line in enumerate(lines[:HEAD_LINES]) if i not in consumed and is_paragraph(line)), None)
             if first is not None:
                 read_dateline(lines[first], found)
+        self._finish(doc, lines, consumed, found)
+
+    def _process_unmarked(self, doc: Document) -> None:
+        """`process` for a text without any of `_MARKS`: no metadata line (so nothing consumed, no date, no anchor),
+        no byline closing with a parenthesis, no reporter, no dateline; the headline and a lone name are read alike."""
+        lines = doc.text.split("\n") if doc.text else []
+        found = Found()
+        consumed: set[int] = set()
+        title_index = self._read_head(doc, lines, consumed, None, set(), found)
+        read_lone_names(lines, consumed, -1 if title_index is None else title_index, found)
+        self._finish(doc, lines, consumed, found)
+
+    def _read_head(self, doc: Document, lines: list[str], consumed: set[int], date_index: int | None,
+                   anchors: set[int], found: Found) -> int | None:
+        """The headline, and the page furniture above it consumed; its index."""
+        title_index = choose_title(lines, consumed, date_index, anchors)
+        if title_index is not None:
+            found.title = lines[title_index]
+            consumed.add(title_index)
+            self._trim_head(lines, title_index, consumed, doc)
+        return title_index
+
+    def _finish(self, doc: Document, lines: list[str], consumed: set[int], found: Found) -> None:
+        """Publish what was found and leave the open lines as the text."""
         self._publish(doc, found)
         kept = [line for i, line in enumerate(lines) if i not in consumed and line]
         doc.record_edit(self.name, "lines", len(lines) - len(kept))

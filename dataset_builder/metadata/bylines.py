@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import Found
 from .names import is_person_name, names
@@ -38,13 +39,20 @@ def read_lone_names(lines: list[str], consumed: set[int], anchor: int, found: Fo
     for i in range(anchor + 1, min(anchor + 4, len(lines))):
         if i in consumed:
             continue
-        if len(lines[i]) > _LONE_NAMES_MAX_CHARS:
-            break
-        named = names(lines[i])
-        if named and len(named) <= 3 and all(is_person_name(n) for n in named):
-            found.author(named)
+        named = lone_names(lines[i])
+        if named:
+            found.author(list(named))
             consumed.add(i)
         break
+
+
+@lru_cache(maxsize=1 << 14)  # a poet's or reporter's name line recurs from document to document
+def lone_names(line: str) -> tuple[str, ...]:
+    """The names of a line made of one to three personal names alone, else ()."""
+    if len(line) > _LONE_NAMES_MAX_CHARS:
+        return ()
+    named = names(line)
+    return tuple(named) if named and len(named) <= 3 and all(is_person_name(n) for n in named) else ()
 
 
 def read_closing_bylines(lines: list[str], consumed: set[int], found: Found) -> None:

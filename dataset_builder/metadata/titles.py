@@ -13,6 +13,8 @@ Site banners ("<site> - <slogan>", "<site>_<section>", "<site>首页", "欢迎�
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from itertools import islice
 
 from ..cleaning.page_chrome import holds_one_navigation_word, is_navigation
 from ..cleaning.text_units import HAN
@@ -132,27 +134,28 @@ def choose_title(lines: list[str], consumed: set[int], date_index: int | None, a
     return best
 
 
-class _Head:
-    """The open (not consumed) lines of a page's head, found and classified only as far as they are looked at."""
+# `choose_title` looks at the open lines up to position HEAD_LINES + 1 (a candidate above HEAD_LINES and the two
+# lines under it), never further.
+_LOOKED_AT = HEAD_LINES + 2
 
-    __slots__ = ("lines", "consumed", "open", "runnings", "likes", "_next")
+
+class _Head:
+    """The open (not consumed) lines of a page's head as far as `choose_title` looks, classified only as far as they
+    are looked at."""
+
+    __slots__ = ("lines", "open", "runnings", "likes")
 
     def __init__(self, lines: list[str], consumed: set[int]) -> None:
-        self.lines, self.consumed = lines, consumed
-        self.open: list[int] = []
-        self.runnings: list[bool | None] = []
-        self.likes: list[bool | None] = []
-        self._next = 0
+        self.lines = lines
+        if consumed:
+            self.open: Sequence[int] = list(islice((i for i in range(len(lines)) if i not in consumed), _LOOKED_AT))
+        else:
+            self.open = range(min(len(lines), _LOOKED_AT))  # the common case: nothing consumed, nothing to skip
+        self.runnings: list[bool | None] = [None] * len(self.open)
+        self.likes: list[bool | None] = [None] * len(self.open)
 
     def has(self, position: int) -> bool:
-        lines, consumed, found = self.lines, self.consumed, self.open
-        while len(found) <= position and self._next < len(lines):
-            if self._next not in consumed:
-                found.append(self._next)
-                self.runnings.append(None)
-                self.likes.append(None)
-            self._next += 1
-        return position < len(found)
+        return position < len(self.open)
 
     def running(self, position: int) -> bool:
         known = self.runnings[position]

@@ -1,0 +1,113 @@
+"""Each batch form and fast path of the per-document stages gives the per-document answer, on real data: the seed
+pages and a sample of the shared bench corpus (skipped when the corpus is not there), cleaned as the pipeline
+cleans them. Each comparison also checks that both paths were taken, so it compares something."""
+
+from __future__ import annotations
+
+import copy
+import io
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from dataset_builder.cleaning import CleanStage
+from dataset_builder.cleaning.text_units import _FULL_STOP, SENTENCE_PUNCT, is_running_text
+from dataset_builder.cleaning.word_triggers import Layout
+from dataset_builder.config import CleanConfig
+from dataset_builder.document import Document, Origin
+from dataset_builder.extract_metadata import MetadataExtractor
+from dataset_builder.readers.given_metadata import given_metadata
+from dataset_builder.readers.txt import read_txt
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = next((p for p in (ROOT.parent / "shared" / "bench" / "zh_mixed_316k.jsonl.zst",
+                          ROOT.parent.parent / "shared" / "bench" / "zh_mixed_316k.jsonl.zst") if p.is_file()), None)
+BENCH_SAMPLE = 3000  # poems first, then English news, DRCD paragraphs and web pages
+
+
+# Pages with one kind of mark each, where the full reading finds what the fast path would miss: a 来源 line, a
+# closing credit, a news-agency dateline.
+ONE_MARK_PAGES = [
+    "江南春色\n来源：新华网\n今年春天来得特别早，江南的油菜花已经开遍了田野，游人络绎不绝。",
+    "江南春色\n今年春天来得特别早，江南的油菜花已经开遍了田野，游人络绎不绝。\n（张三 报道）",
+    "江南春色\n某某讯 今年春天来得特别早，江南的油菜花已经开遍了田野，游人络绎不绝。",
+]
+
+
+def _fingerprint(doc: Document) -> tuple:
+    return (doc.text, doc.title, doc.published_at, doc.source, doc.authors, doc.keywords, doc.url, doc.license,
+            [vars(e) for e in doc.edits], doc.rejection and vars(doc.rejection))
+
+
+def _seed_documents() -> list[Document]:
+    return list(read_txt(ROOT, "seeds", "seeds/metadata.jsonl", None))
+
+
+def _bench_documents() -> list[Document]:
+    if BENCH is None:
+        pytest.skip("the shared bench corpus is not here; this test needs its real documents")
+    import zstandard
+
+    with zstandard.ZstdDecompressor().stream_reader(BENCH.open("rb")) as raw:
+        lines = list(itertools.islice(io.TextIOWrapper(raw, encoding="utf-8"), BENCH_SAMPLE))
+    docs = []
+    for number, line in enumerate(lines, start=1):
+        record = json.loads(line)
+        docs.append(Document(id=str(record["id"]), text=record["text"], raw_text=record["text"],
+                             origin=Origin("bench.jsonl", line=number), given=given_metadata(record, f"bench:{number}")))
+    return docs
+
+
+@pytest.fixture(scope="module")
+def cleaned() -> list[Document]:
+    """The seed pages and the bench sample as the metadata extractor receives them."""
+    pages = [Document(id=f"mark-{k}", text=t, raw_text=t, origin=Origin("t.txt")) for k, t in enumerate(ONE_MARK_PAGES)]
+    docs = _seed_documents() + pages + _bench_documents()
+    return [doc for doc in CleanStage(CleanConfig()).run(docs) if doc.rejection is None]
+
+
+def test_metadata_batch_gives_the_per_document_answer(cleaned):
+    batch, alone = copy.deepcopy(cleaned), copy.deepcopy(cleaned)
+    extractor = MetadataExtractor()
+    extractor.process_many(batch)
+    for doc in alone:
+        extractor.process(doc)
+    assert [_fingerprint(d) for d in batch] == [_fingerprint(d) for d in alone]
+
+
+def test_unmarked_documents_take_the_fast_path_and_marked_ones_need_the_full_reading(cleaned):
+    """The fast path agrees with the full reading on every text without a mark, and the pre-check matters: on some
+    marked text (a byline, a dateline, a metadata line) the fast path would give another answer."""
+    extractor = MetadataExtractor()
+    texts = [doc.text for doc in cleaned]
+    marked = set(extractor._marks.candidates(Layout(texts)))
+    unmarked = [doc for i, doc in enumerate(cleaned) if i not in marked]
+    assert unmarked and marked
+    differs = set()
+    for i, doc in enumerate(cleaned):
+        fast, full = copy.deepcopy(doc), copy.deepcopy(doc)
+        extractor._process_unmarked(fast)
+        extractor.process(full)
+        if i in marked:
+            if _fingerprint(fast) != _fingerprint(full):
+                differs.add(doc.id)
+        else:
+            assert _fingerprint(fast) == _fingerprint(full), doc.id
+    assert {f"mark-{k}" for k in range(len(ONE_MARK_PAGES))} <= differs
+
+
+def _running_text_by_regex(line: str) -> bool:
+    """`is_running_text` as it was written first, one regex search for the full stop."""
+    if _FULL_STOP.search(line):
+        return len(line) >= 12 or _FULL_STOP.search(line[:-1]) is not None
+    return len(line) >= 50 or (len(line) >= 30 and SENTENCE_PUNCT.search(line) is not None)
+
+
+def test_running_text_answers_as_the_regex_alone(cleaned):
+    lines = [line for doc in cleaned for line in doc.raw_text.split("\n")] + [
+        "６．６级地震", "共计３．５亿元．", "他说．", "第一章．总则", "．", "。", "短句。", "这是一个很长的句子没有句号但有逗号，" * 3]
+    answers = [is_running_text(line) for line in lines]
+    assert answers == [_running_text_by_regex(line) for line in lines]
+    assert any(answers) and not all(answers)
