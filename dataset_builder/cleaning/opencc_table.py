@@ -121,12 +121,12 @@ class FastConverter:
         changed = per_text(after != before, starts, ends)
         converted = after.tobytes().decode("utf-32-le", "surrogatepass") if changed.any() else ""
         out: list[tuple[str, int | None]] = []
-        for k, text in enumerate(texts):
-            start = int(starts[k])
-            if special[k] or any(self._opens_phrase(text, int(p) - start) for p in phrase_opening.get(k, ())):
+        # Python ints from here: a numpy scalar costs a conversion at each use.
+        for k, (text, start, end, needs, count) in enumerate(zip(texts, starts.tolist(), ends.tolist(), special.tolist(), changed.tolist())):
+            if needs or any(self._opens_phrase(text, p - start) for p in phrase_opening.get(k, ())):
                 out.append((converter(self.profile).convert(text), None))
-            elif changed[k]:
-                out.append((converted[start : int(ends[k])], int(changed[k])))
+            elif count:
+                out.append((converted[start:end], count))
             else:
                 out.append((text, 0))
         return out

@@ -153,19 +153,21 @@ class ScriptConverter(CleaningOperator):
     def _convert_given(self, doc: Document) -> None:
         """The input's metadata text in Simplified: each field when the document or the field is Traditional
         (a short title has few script-specific characters, so the document's script decides too)."""
-        def converted(value: str) -> str:
-            hant = doc.script == "Hant" or _given_script(value) == "Hant"
-            return _given_simplified(self.profile, value) if hant else value
-
+        given, hant = doc.given, doc.script == "Hant"
         for name in METADATA_TEXT_FIELDS:
-            value = doc.given.get(name)
+            value = given.get(name)
             if isinstance(value, str):
-                doc.given[name] = converted(value)
+                given[name] = _given_converted(self.profile, hant, value)
             elif isinstance(value, list):
-                doc.given[name] = [converted(v) for v in value]
+                given[name] = [_given_converted(self.profile, hant, v) for v in value]
 
 
 # Given metadata repeats from document to document (a source, an author): each value is read once per process.
+@lru_cache(maxsize=1 << 14)
+def _given_converted(profile: str, hant_document: bool, value: str) -> str:
+    return _given_simplified(profile, value) if hant_document or _given_script(value) == "Hant" else value
+
+
 @lru_cache(maxsize=1 << 14)
 def _given_script(value: str) -> str:
     return detect_script(value)
