@@ -1,5 +1,5 @@
 """Each batch form and fast path of the per-document stages gives the per-document answer, on real data: the seed
-pages and a sample of the shared bench corpus (skipped when the corpus is not there), cleaned as the pipeline
+pages and a sample of the shared bench corpus (left out when the corpus is not there), cleaned as the pipeline
 cleans them. Each comparison also checks that both paths were taken, so it compares something."""
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ ONE_MARK_PAGES = [
     "江南春色\n今年春天来得特别早，江南的油菜花已经开遍了田野，游人络绎不绝。\n（张三 报道）",
     "江南春色\n某某讯 今年春天来得特别早，江南的油菜花已经开遍了田野，游人络绎不绝。",
 ]
+# A text with no mark at all (title, poet, verses), so the fast path is taken without the bench corpus too.
+UNMARKED_PAGE = "江南春\n杜牧\n千里莺啼绿映红，水村山郭酒旗风。\n南朝四百八十寺，多少楼台烟雨中。"
 
 
 def _fingerprint(doc: Document) -> tuple:
@@ -46,8 +48,10 @@ def _seed_documents() -> list[Document]:
 
 
 def _bench_documents() -> list[Document]:
+    """The bench sample; none when the corpus is not beside the checkout (a fresh clone): the seeds and the pages
+    above are still compared."""
     if BENCH is None:
-        pytest.skip("the shared bench corpus is not here; this test needs its real documents")
+        return []
     import zstandard
 
     with zstandard.ZstdDecompressor().stream_reader(BENCH.open("rb")) as raw:
@@ -64,6 +68,7 @@ def _bench_documents() -> list[Document]:
 def cleaned() -> list[Document]:
     """The seed pages and the bench sample as the metadata extractor receives them."""
     pages = [Document(id=f"mark-{k}", text=t, raw_text=t, origin=Origin("t.txt")) for k, t in enumerate(ONE_MARK_PAGES)]
+    pages.append(Document(id="unmarked", text=UNMARKED_PAGE, raw_text=UNMARKED_PAGE, origin=Origin("t.txt")))
     docs = _seed_documents() + pages + _bench_documents()
     return [doc for doc in CleanStage(CleanConfig()).run(docs) if doc.rejection is None]
 
