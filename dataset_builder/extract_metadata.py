@@ -56,26 +56,40 @@ class MetadataExtractor(Stage):
 
     def process_many(self, docs: list[Document]) -> None:
         """The marks every step but the headline and the lone name needs are looked up for the whole batch at once
-        (in numpy, `BatchTrigger`); a text with none of them takes `_process_unmarked`, which skips those steps."""
+        (in numpy, `BatchTrigger`); a text with none of them skips those steps."""
         marked = set(self._marks.candidates(Layout([doc.text for doc in docs])))
         for i, doc in enumerate(docs):
-            if i in marked:
-                self.process(doc)
-            else:
-                self._process_unmarked(doc)
+            self.process(doc, marked=i in marked)
 
-    def process(self, doc: Document) -> None:
+    def process(self, doc: Document, marked: bool = True) -> None:
+        """`marked=False` says the text holds none of `_MARKS`: no metadata line (so nothing consumed, no date, no
+        anchor), no byline closing with a parenthesis, no reporter, no dateline; the headline and a lone name are
+        read alike."""
         lines = doc.text.split("\n") if doc.text else []
         found = Found()
         consumed: set[int] = set()
-        date_index, anchors = self._metadata_lines(lines, doc.text, found, consumed)
-        title_index = self._read_head(doc, lines, consumed, date_index, anchors, found)
+        date_index, anchors = self._metadata_lines(lines, doc.text, found, consumed) if marked else (None, set())
+        title_index = choose_title(lines, consumed, date_index, anchors)
+        if title_index is not None:
+            found.title = lines[title_index]
+            consumed.add(title_index)
+            self._trim_head(lines, title_index, consumed, doc)
         anchor = max(i for i in (title_index, date_index, -1) if i is not None)
         read_lone_names(lines, consumed, anchor, found)
-        # The cheap questions first: what each step reads cannot be there without these characters (the steps only
-        # shorten lines, so the text as it came in answers for all of them).
-        text = doc.text
-        if ")" in text or "）" in text:  # a byline or credit closes with its parenthesis
+        if marked:
+            self._bylines_and_dateline(lines, doc.text, consumed, found)
+        self._publish(doc, found)
+        kept = [line for i, line in enumerate(lines) if i not in consumed and line]
+        doc.record_edit(self.name, "lines", len(lines) - len(kept))
+        doc.text = "\n".join(kept)
+        if not doc.text:
+            doc.reject(self.name, "empty_after_extraction")
+
+    @staticmethod
+    def _bylines_and_dateline(lines: list[str], text: str, consumed: set[int], found: Found) -> None:
+        # The cheap questions first: what each step reads cannot be there without its mark (the steps only shorten
+        # lines, so the text as it came in answers for all of them).
+        if _CLOSING_PARENTHESIS.search(text) is not None:  # a byline or credit closes with its parenthesis
             read_closing_bylines(lines, consumed, found)
         if _REPORTER.search(text) is not None:
             read_opening_byline(lines, consumed, HEAD_LINES, found)
@@ -83,36 +97,6 @@ class MetadataExtractor(Stage):
             first = next((i for i, line in enumerate(lines[:HEAD_LINES]) if i not in consumed and is_paragraph(line)), None)
             if first is not None:
                 read_dateline(lines[first], found)
-        self._finish(doc, lines, consumed, found)
-
-    def _process_unmarked(self, doc: Document) -> None:
-        """`process` for a text without any of `_MARKS`: no metadata line (so nothing consumed, no date, no anchor),
-        no byline closing with a parenthesis, no reporter, no dateline; the headline and a lone name are read alike."""
-        lines = doc.text.split("\n") if doc.text else []
-        found = Found()
-        consumed: set[int] = set()
-        title_index = self._read_head(doc, lines, consumed, None, set(), found)
-        read_lone_names(lines, consumed, -1 if title_index is None else title_index, found)
-        self._finish(doc, lines, consumed, found)
-
-    def _read_head(self, doc: Document, lines: list[str], consumed: set[int], date_index: int | None,
-                   anchors: set[int], found: Found) -> int | None:
-        """The headline, and the page furniture above it consumed; its index."""
-        title_index = choose_title(lines, consumed, date_index, anchors)
-        if title_index is not None:
-            found.title = lines[title_index]
-            consumed.add(title_index)
-            self._trim_head(lines, title_index, consumed, doc)
-        return title_index
-
-    def _finish(self, doc: Document, lines: list[str], consumed: set[int], found: Found) -> None:
-        """Publish what was found and leave the open lines as the text."""
-        self._publish(doc, found)
-        kept = [line for i, line in enumerate(lines) if i not in consumed and line]
-        doc.record_edit(self.name, "lines", len(lines) - len(kept))
-        doc.text = "\n".join(kept)
-        if not doc.text:
-            doc.reject(self.name, "empty_after_extraction")
 
     @staticmethod
     def _metadata_lines(lines: list[str], text: str, found: Found, consumed: set[int]) -> tuple[int | None, set[int]]:

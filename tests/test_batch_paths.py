@@ -93,7 +93,7 @@ def test_unmarked_documents_take_the_fast_path_and_marked_ones_need_the_full_rea
     differs = set()
     for i, doc in enumerate(cleaned):
         fast, full = copy.deepcopy(doc), copy.deepcopy(doc)
-        extractor._process_unmarked(fast)
+        extractor.process(fast, marked=False)
         extractor.process(full)
         if i in marked:
             if _fingerprint(fast) != _fingerprint(full):
