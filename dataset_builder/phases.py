@@ -1,8 +1,9 @@
 """Running the pipeline's phases over a shard plan, on any engine, with every intermediate in a work folder.
 
 `run_shard(job, shard)` is the one unit of work every engine runs (in-process, in a worker process, on Ray): it
-loads the shard (from the inputs in phase 0, else from the previous phase's output), runs the phase and writes
-its output and its completion marker. `run_phases` drives the engine phase by phase, merges the global steps'
+loads the shard (from the inputs in phase 0, else from the previous phase's output), runs the phase, sends the
+documents whose place is final to the sinks' runs and stores the others for the next phase, and writes its
+completion marker. `run_phases` drives the engine phase by phase, merges the global steps'
 states, decides once, and hands back where the sinks' runs are.
 """
 
@@ -45,7 +46,7 @@ class PhaseJob:
     work_key: dict
     phase: int
     decision_file: Path | None = None
-    sink_schemas: dict[str, pa.Schema] | None = None  # the last phase's: derived once, in the driver
+    sink_schemas: dict[str, pa.Schema] | None = None  # derived once, in the driver
 
 
 @dataclass
@@ -54,8 +55,9 @@ class ShardOutcome:
     documents: int
     bytes: int
     stats: dict[str, Counter] = field(default_factory=dict)
-    runs: dict[str, str] = field(default_factory=dict)  # final phase: sink -> run file name
-    tally: BuildTally | None = None
+    runs: dict[str, str] = field(default_factory=dict)  # sink -> run file name, of the documents the phase finished
+    tally: BuildTally | None = None  # of the documents the phase finished
+    phase: int = 0
 
 
 _worker_cache: dict[Any, Any] = {}
@@ -125,19 +127,41 @@ def _run_shard(job: PhaseJob, shard: Shard) -> ShardOutcome:
     for stage in stages:
         stage.stats = Counter()
     run_phase_on(docs, stages, phase, _decision(job.decision_file))
-    outcome = ShardOutcome(shard.index, len(docs), shard.bytes)
+    outcome = ShardOutcome(shard.index, len(docs), shard.bytes, phase=job.phase)
     if phase.observes is not None:
-        work.save(job.phase, shard.name + STATE, stages[phase.observes].global_step.observe([d for d in docs if is_active(d)]))
+        observer = stages[phase.observes]
+        work.save(job.phase, shard.name + STATE, observer.global_step.observe([d for d in docs if is_active(d)]))
+        finished, docs = _finished_apart(docs, observer.name)
         work.save(job.phase, shard.name + DOCS, docs)
     else:
-        work.path(job.phase, "").mkdir(parents=True, exist_ok=True)
-        outcome.runs = write_runs(docs, work.path(job.phase, ""), shard.name, job.sink_schemas)
-        outcome.tally = BuildTally()
-        for doc in docs:
-            outcome.tally.add(doc)
+        finished = docs
+    _sink(finished, job, shard, work, outcome)
     outcome.stats = {s.name: s.stats for s in stages[:phase.last + 1] if s.stats}
     work.save(job.phase, shard.name + DONE, outcome)
     return outcome
+
+
+def _finished_apart(docs: list, observer: str) -> tuple[list, list]:
+    """(documents whose place is final, documents the next phase needs). A document rejected by a stage that is
+    complete (counted) is final: no later stage looks at it, so it goes to the sinks now instead of being stored
+    and read back by every later phase (39% of the bench corpus: the filter rejects most short poems). One
+    rejected by the observing stage itself stays: the next phase completes that stage and counts it."""
+    finished, carried = [], []
+    for doc in docs:
+        rejection = doc.rejection
+        (finished if rejection is not None and rejection.stage != observer else carried).append(doc)
+    return finished, carried
+
+
+def _sink(docs: list, job: PhaseJob, shard: Shard, work: WorkFolder, outcome: ShardOutcome) -> None:
+    """The sinks' runs and the tally of the documents a phase finished."""
+    outcome.tally = BuildTally()
+    if not docs:
+        return
+    work.path(job.phase, "").mkdir(parents=True, exist_ok=True)
+    outcome.runs = write_runs(docs, work.path(job.phase, ""), shard.name, job.sink_schemas)
+    for doc in docs:
+        outcome.tally.add(doc)
 
 
 _IDS_SCHEMA = pa.schema([("id", pa.string()), ("where", pa.string())])
@@ -235,6 +259,7 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
     seconds: dict[str, float] = {}
     total_bytes = sum(s.bytes for s in plan.shards)
     total_docs = sum(s.documents for s in plan.shards)
+    schemas = sink_schemas()  # every phase sends the documents it finished to the sinks
     for phase in phases:
         started = time.perf_counter()
         outcomes = {s.index: work.load(phase.index, s.name + DONE) for s in plan.shards
@@ -244,7 +269,6 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
         done_docs = sum(s.documents for s in plan.shards if s.index in outcomes)
         if progress:
             progress(phase.name, len(outcomes), len(plan.shards), done_docs, total_docs, done_bytes, total_bytes)
-        schemas = sink_schemas() if phase.observes is None else None
         job = PhaseJob(config, work.root, work.key, phase.index, decision_file, schemas)
         merging = None if phase.observes is None else _MergedState(
             work, phase, stages[phase.observes].global_step, plan.shards)
@@ -264,12 +288,11 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
             merging.advance(outcomes, last=True)
             decision_file = _decide(work, phase, merging, state_bytes)
         seconds[phase.name] = time.perf_counter() - started
-    final = phases[-1].index
-    runs = {sink: [work.path(final, outcomes[s.index].runs[sink]) for s in plan.shards if sink in outcomes[s.index].runs]
-            for sink in SINKS}
-    tally = reduce(lambda a, b: a.merge(b), (outcomes[s.index].tally for s in plan.shards), BuildTally())
-    stats = merged_stats(work.load(p.index, s.name + DONE).stats for p in phases[:-1] for s in plan.shards)
-    stats = merged_stats([stats, *(o.stats for o in outcomes.values())])
+    every = [work.load(p.index, s.name + DONE) for p in phases[:-1] for s in plan.shards]
+    every += [outcomes[s.index] for s in plan.shards]
+    runs = {sink: [work.path(o.phase, o.runs[sink]) for o in every if sink in o.runs] for sink in SINKS}
+    tally = reduce(lambda a, b: a.merge(b), (o.tally for o in every if o.tally is not None), BuildTally())
+    stats = merged_stats(o.stats for o in every)
     ordered = {s.name: stats[s.name] for s in stages if s.name in stats}
     return PhasesResult(ordered, tally, runs, state_bytes, seconds, plan.files, work.root)
 

@@ -8,7 +8,8 @@ phases at the stages that need a global step.
     phase 2   apply: exact and near duplicates; split  -> sinks (runs sorted by id), tallies
 
 A phase runs shard by shard (on any engine, see engines/); between phases a shard's documents are kept in the
-work folder, and each global step's partial states are merged and decided once.
+work folder, and each global step's partial states are merged and decided once. A document rejected by a
+complete stage (the filter, in phase 1) goes to the sinks in the phase that rejected it.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from typing import Any
 from .errors import WorkFolderError
 from .writing import dump_json, write_atomic
 
-WORK_FORMAT = 1
+WORK_FORMAT = 2  # 2: every phase writes sink runs of the documents it finished
 
 
 class WorkFolder:

@@ -19,7 +19,7 @@ from dataset_builder.build import build_release, work_folder_path
 from dataset_builder.config import load_config
 from dataset_builder.errors import WorkFolderError
 
-from .conftest import SEED_VERSION, write_config
+from .conftest import SEED_VERSION, distinct_text, write_config
 
 # ../shared/bench beside the main checkout (worktrees sit one level deeper)
 _REPO = Path(__file__).resolve().parent.parent
@@ -97,6 +97,43 @@ def test_seed_release_is_the_same_for_any_workers_and_shard_size(seed_project, t
         result = build_release(project / "dataset.toml", workers=workers, documents_per_shard=size)
         releases.append(release_files(result.release_dir))
     assert releases[0] == releases[1] == releases[2]
+
+
+def _mixed_project(folder: Path) -> Path:
+    """Documents that end in every place: kept, rejected by the filter (too short, not Chinese), duplicates."""
+    records = [{"id": f"k{i:02d}", "text": distinct_text(i)} for i in range(24)]
+    records += [{"id": "dup-a", "text": records[3]["text"]}, {"id": "dup-b", "text": records[9]["text"]}]
+    records += [{"id": f"short{i}", "text": "短。"} for i in range(5)]
+    records += [{"id": "english", "text": "An English page with no Chinese at all. " * 4}]
+    folder.mkdir()
+    (folder / "in.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", "utf-8")
+    return write_config(folder, '[[inputs]]\npath = "in.jsonl"\nformat = "jsonl"\n')
+
+
+def test_documents_finished_early_go_to_the_sinks_at_once_with_the_same_bytes(tmp_path, monkeypatch):
+    """A document rejected before the last phase is written to the rejected sink by that phase and never stored for
+    the next one; the release is still the same for any worker count and shard size."""
+    from dataset_builder import work as work_module
+
+    stored = []
+    real_save = work_module.WorkFolder.save
+
+    def recording_save(self, phase, name, value):
+        if name.endswith(".docs"):
+            stored.extend(value)
+        return real_save(self, phase, name, value)
+
+    monkeypatch.setattr(work_module.WorkFolder, "save", recording_save)
+    first = build_release(_mixed_project(tmp_path / "p0"), workers=1, documents_per_shard=4)
+    counts = first.manifest["counts"]
+    assert (counts["kept"], counts["rejected"], counts["duplicates"]) == (24, 6, 2)
+    assert stored and not [d.id for d in stored if d.rejection is not None and d.rejection.stage == "quality_filter"]
+    monkeypatch.undo()
+    releases = [release_files(first.release_dir)]
+    for k, (workers, size) in enumerate(((1, 5000), (2, 3), (2, 7)), start=1):
+        releases.append(release_files(build_release(_mixed_project(tmp_path / f"p{k}"), workers=workers,
+                                                    documents_per_shard=size).release_dir))
+    assert all(release == releases[0] for release in releases[1:])
 
 
 def _cli(project: Path, *args: str) -> list[str]:
