@@ -110,7 +110,15 @@ def build_release(
     at `ray_address` or starting a local one), from an interrupted build's work with `resume`.
     `on_document` is called after each document read (in this process: it implies one worker)."""
     config = load_config(config_path)  # a bad config fails here, before any work
-    plan = plan_shards(config, documents_per_shard)  # and unreadable inputs here
+    with engine_for(1 if on_document else workers, engine, ray_address) as runner:
+        runner.prepare()  # a process pool starts now: its workers import the stages while this process plans
+        return _build(config, runner, force=force, check=check, resume=resume,
+                      documents_per_shard=documents_per_shard, progress=progress, on_document=on_document)
+
+
+def _build(config: Config, runner, *, force: bool, check: bool, resume: bool, documents_per_shard: int,
+           progress: Progress | None, on_document: Callable[[], None] | None) -> BuildResult:
+    plan = plan_shards(config, documents_per_shard)  # unreadable inputs fail here
     final = config.release_dir
     created = [p for p in [final.parent, *final.parent.parents] if not p.exists()]
     try:
@@ -121,8 +129,8 @@ def build_release(
             work = WorkFolder.open(work_folder_path(config), key, resume)
             try:
                 phases.on_document = on_document
-                with engine_for(1 if on_document else workers, engine, ray_address) as runner:
-                    result = run_phases(config, plan, runner, work, progress)
+                result = run_phases(config, plan, runner, work, progress)
+                runner.finish()  # no more phases: the workers' memory is free before the release is written
                 phases.on_document = None
                 if not result.tally.kept:
                     raise NothingKeptError(nothing_kept(result))

@@ -15,6 +15,13 @@ class Engine:
     def run_phase(self, job: PhaseJob, shards: Sequence[Shard]) -> Iterator[ShardOutcome]:  # pragma: no cover
         raise NotImplementedError
 
+    def prepare(self) -> None:
+        """Start what takes time to start (worker processes) before the first phase; the build plans meanwhile."""
+
+    def finish(self) -> None:
+        """Every phase is done: release the workers now, before the release is written."""
+        self.close()
+
     def close(self) -> None:
         pass
 

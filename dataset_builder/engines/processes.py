@@ -29,6 +29,9 @@ class ProcessEngine(Engine):
             self._pool = context.Pool(self.workers, initializer=_ignore_interrupts)
         return self._pool
 
+    def prepare(self) -> None:
+        self._get_pool()  # each worker imports the stages (about half a second) while the driver plans the shards
+
     def run_phase(self, job: PhaseJob, shards: Sequence[Shard]) -> Iterator[ShardOutcome]:
         if not shards:
             return
@@ -37,6 +40,11 @@ class ProcessEngine(Engine):
         except BaseException:
             self.close(terminate=True)
             raise
+
+    def finish(self) -> None:
+        # The workers are idle and hold nothing (every outcome is in, every file they wrote complete): stopped at
+        # once instead of each shutting down in turn (0.4 s of the driver's time for two, at the end of every build).
+        self.close(terminate=True)
 
     def close(self, terminate: bool = False) -> None:
         if self._pool is not None:

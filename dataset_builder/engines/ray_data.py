@@ -52,19 +52,26 @@ class RayEngine(Engine):
         except ImportError:
             raise ConfigError(INSTALL_HINT) from None
         self.workers = workers
+        self.address = address
         self._ray = ray
         self._started = False
+
+    def _connect(self) -> None:
+        """Join the cluster, or start a local Ray (about 12 s), at the first phase: a bad input, found while the
+        build plans its shards, fails without waiting for it."""
+        ray = self._ray
         if not ray.is_initialized():
             options = dict(include_dashboard=False, log_to_driver=False, configure_logging=False)
-            if address:
-                ray.init(address=address, **options)
+            if self.address:
+                ray.init(address=self.address, **options)
             else:
-                ray.init(num_cpus=workers, **options)
+                ray.init(num_cpus=self.workers, **options)
             self._started = True
 
     def run_phase(self, job: PhaseJob, shards: Sequence[Shard]) -> Iterator[ShardOutcome]:
         if not shards:
             return
+        self._connect()
         import ray.data
 
         context = ray.data.DataContext.get_current()
