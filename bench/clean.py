@@ -76,9 +76,8 @@ def _documents(number: int) -> list[Document]:
             for i, t, g in _CHUNKS[number]]
 
 
-def _cleaned(docs: Iterable[Document]) -> Iterator[Document]:
+def _cleaned(stream: Iterable[Document]) -> Iterator[Document]:
     assert _STAGES is not None
-    stream = docs
     for stage in _STAGES:
         stage.stats.clear()
         stream = stage.run(stream)

@@ -56,7 +56,7 @@ class ShardOutcome:
     bytes: int
     stats: dict[str, Counter] = field(default_factory=dict)
     runs: dict[str, str] = field(default_factory=dict)  # sink -> run file name, of the documents the phase finished
-    tally: BuildTally | None = None  # of the documents the phase finished
+    tally: BuildTally = field(default_factory=BuildTally)  # of the documents the phase finished
     phase: int = 0
 
 
@@ -155,7 +155,6 @@ def _finished_apart(docs: list, observer: str) -> tuple[list, list]:
 
 def _sink(docs: list, job: PhaseJob, shard: Shard, work: WorkFolder, outcome: ShardOutcome) -> None:
     """The sinks' runs and the tally of the documents a phase finished."""
-    outcome.tally = BuildTally()
     if not docs:
         return
     work.path(job.phase, "").mkdir(parents=True, exist_ok=True)
@@ -291,7 +290,7 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
     every = [work.load(p.index, s.name + DONE) for p in phases[:-1] for s in plan.shards]
     every += [outcomes[s.index] for s in plan.shards]
     runs = {sink: [work.path(o.phase, o.runs[sink]) for o in every if sink in o.runs] for sink in SINKS}
-    tally = reduce(lambda a, b: a.merge(b), (o.tally for o in every if o.tally is not None), BuildTally())
+    tally = reduce(lambda a, b: a.merge(b), (o.tally for o in every), BuildTally())
     stats = merged_stats(o.stats for o in every)
     ordered = {s.name: stats[s.name] for s in stages if s.name in stats}
     return PhasesResult(ordered, tally, runs, state_bytes, seconds, plan.files, work.root)

@@ -114,12 +114,13 @@ def test_documents_finished_early_go_to_the_sinks_at_once_with_the_same_bytes(tm
     """A document rejected before the last phase is written to the rejected sink by that phase and never stored for
     the next one; the release is still the same for any worker count and shard size."""
     from dataset_builder import work as work_module
+    from dataset_builder.phases import DOCS
 
     stored = []
     real_save = work_module.WorkFolder.save
 
     def recording_save(self, phase, name, value):
-        if name.endswith(".docs"):
+        if name.endswith(DOCS):
             stored.extend(value)
         return real_save(self, phase, name, value)
 
