@@ -285,3 +285,48 @@ def test_sink_tallies_added_in_order_equal_one_tally_on_the_bench_sample(bench_r
     release = next((bench_reference[0] / "dist").glob("*/*/manifest.json")).parent
     tally = tallies_added_in_order_equal_one_tally(release)
     assert sum(tally.split_documents.values()) > 500 and tally.rejected and tally.duplicates
+
+
+def test_sink_shards_streamed_a_column_at_a_time_have_the_bytes_of_the_whole_table_sliced(tmp_path, monkeypatch):
+    """write_sink reads each shard back from the merged file a column at a time (so a shard is held once, not beside
+    the mapped file): its shards and row groups must be byte for byte those of reading the whole merged file,
+    slicing it and combining each slice, as the sink wrote them before. Shards and row groups are made small so
+    that shard boundaries fall inside batches and every shard has several row groups."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dataset_builder.hashing import file_sha256
+    from dataset_builder.release import parquet_shards, sinks
+
+    release = _REPO / "dist" / "zh-web-seeds" / SEED_VERSION  # the committed seed release: runs without ../shared
+    kept = pa.concat_tables(pq.read_table(p) for p in sorted((release / "data").glob("*.parquet"))).to_pylist()
+    rows = [{**row, "id": f"{row['id']}~{copy:03d}", "num_chars": copy} for copy in range(400) for row in kept]
+    schema = sinks.sink_schema("train")
+    runs = []
+    for k in range(5):
+        runs.append(tmp_path / f"{k}.arrow")
+        table = pa.Table.from_pylist(sorted(rows[k::5], key=lambda r: r["id"]), schema=schema)
+        with pa.ipc.new_file(str(runs[-1]), schema) as writer:
+            writer.write_table(table, max_chunksize=300)
+    merged = tmp_path / "reference.arrow"
+    sinks.merge_runs(runs, schema, merged)
+    with pa.memory_map(str(merged)) as source:
+        whole = pa.ipc.open_file(source).read_all()
+    nbytes = sum(batch.nbytes for batch in whole.to_batches())
+    monkeypatch.setattr(sinks, "MAX_SHARD_BYTES", nbytes // 4)
+    monkeypatch.setattr(parquet_shards, "MAX_ROW_GROUP_BYTES", nbytes // 13)
+    count = -(-nbytes // (nbytes // 4))
+    per_shard = -(-whole.num_rows // count)
+    assert per_shard % sinks.BATCH_ROWS  # shard boundaries inside batches
+    expected = []
+    for index in range(count):
+        path = tmp_path / "reference" / sinks.shard_name("train", index, count)
+        part = whole.slice(index * per_shard, per_shard).combine_chunks()
+        expected.append((path.name, parquet_shards.write_parquet(part, path, tmp_path).arrow_bytes, file_sha256(path)))
+    files = sinks.write_sink(runs, schema, tmp_path / "data", "train", tmp_path, tmp_path)
+    assert [(Path(f.path).name, f.arrow_bytes, (f.sha256, f.bytes)) for f in files] == expected
+    assert all(pq.ParquetFile(tmp_path / f.path).metadata.num_row_groups >= 3 for f in files)
+    for start, stop in ((0, 0), (5, 17), (1000, 1030), (0, whole.num_rows), (whole.num_rows - 3, whole.num_rows)):
+        part = sinks._rows_of(merged, [b.num_rows for b in whole.to_batches()], start, stop)
+        assert part.equals(whole.slice(start, stop - start).combine_chunks()) and part.schema == whole.schema
+

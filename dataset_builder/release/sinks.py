@@ -24,6 +24,7 @@ from .row_columns import document_table
 SPLIT_SINKS = ("train", "validation", "test")
 SINKS = (*SPLIT_SINKS, "rejected", "duplicates")
 BATCH_ROWS = 1024  # the fixed cut of a merged stream, so sizes are measured the same way by every build
+RUN_BATCH_ROWS = 256  # a run is read a batch at a time while it is merged with every other run of its sink
 _RUN_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 
 
@@ -73,7 +74,7 @@ def write_runs(docs: Iterable[Document], folder: Path, name: str, schemas: dict[
             table = pa.Table.from_pydict({column: [r.get(column) for r in rows] for column in schema.names},
                                          schema=schema)
         with pa.OSFile(str(temporary), "wb") as out, pa.ipc.new_file(out, table.schema, options=_RUN_OPTIONS) as writer:
-            writer.write_table(table, max_chunksize=BATCH_ROWS)
+            writer.write_table(table, max_chunksize=RUN_BATCH_ROWS)
         temporary.replace(path)
         written[sink] = path.name
     return written
@@ -83,7 +84,9 @@ class _Run:
     """One sorted run, read a record batch at a time: `batch` holds its rows not merged yet (None when done)."""
 
     def __init__(self, path: Path) -> None:
-        self._reader = pa.ipc.open_file(pa.memory_map(str(path)))
+        # Read, not memory-mapped: a mapped run's pages stay resident (and counted) until the merge ends, so the
+        # merge would hold every run of the sink instead of one batch per run.
+        self._reader = pa.ipc.open_file(pa.OSFile(str(path)))
         self._next = 0
         self.batch: pa.RecordBatch | None = None
         self._advance()
@@ -167,18 +170,49 @@ def write_sink(runs: Sequence[Path], schema: pa.Schema, folder: Path, prefix: st
     Arrow data each, rows in id order. No runs: one empty shard (an empty split loads with its features)."""
     merged = scratch / f"{prefix}.merged.arrow"
     merge_runs(runs, schema, merged, on_batch)
+    # Measured on the fixed batches as read back (one chunk each), so on the rows alone: not on how the runs were
+    # cut, nor on the buffers the merge happened to build.
+    batch_rows, nbytes = _batch_sizes(merged)
+    rows = sum(batch_rows)
+    count = max(1, math.ceil(nbytes / MAX_SHARD_BYTES))
+    per_shard = math.ceil(rows / count) if rows else 0
     written = []
-    with pa.memory_map(str(merged)) as source:
-        table = pa.ipc.open_file(source).read_all()
-        # Measured on the fixed batches as read back (one chunk each), so on the rows alone: not on how the
-        # runs were cut, nor on the buffers the merge happened to build.
-        nbytes = sum(batch.nbytes for batch in table.to_batches())
-        rows = table.num_rows
-        count = max(1, math.ceil(nbytes / MAX_SHARD_BYTES))
-        per_shard = math.ceil(rows / count) if rows else 0
-        for index in range(count):
-            part = table.slice(index * per_shard, per_shard) if per_shard else table
-            written.append(write_parquet(part.combine_chunks(), folder / shard_name(prefix, index, count), release_dir))
-        del table, part
+    for index in range(count):
+        part = _rows_of(merged, batch_rows, index * per_shard, min(rows, (index + 1) * per_shard))
+        written.append(write_parquet(part, folder / shard_name(prefix, index, count), release_dir))
+        del part
     merged.unlink()
     return written
+
+
+def _batch_sizes(merged: Path) -> tuple[list[int], int]:
+    """Each batch's row count, and the Arrow size of all of them. Mapped: a batch's size is read from its metadata
+    and offsets, so this touches a few pages, not the rows."""
+    with pa.memory_map(str(merged)) as source:
+        reader = pa.ipc.open_file(source)
+        batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
+        return [b.num_rows for b in batches], sum(b.nbytes for b in batches)
+
+
+def _rows_of(merged: Path, batch_rows: list[int], start: int, stop: int) -> pa.Table:
+    """Rows [start, stop) of the merged file, as `slice(start, stop - start).combine_chunks()` of the whole file
+    gives them (a column inside one batch stays that batch's slice), built a column at a time from reads of that
+    column alone: the peak is the shard once, not the shard beside the mapped file it came from."""
+    with pa.OSFile(str(merged)) as source:
+        file_schema = pa.ipc.open_file(source).schema
+    columns = []
+    for field_index, field in enumerate(file_schema):
+        options = pa.ipc.IpcReadOptions(included_fields=[field_index])
+        pieces, first = [], 0
+        with pa.OSFile(str(merged)) as source:
+            reader = pa.ipc.open_file(source, options=options)
+            for i, length in enumerate(batch_rows):
+                if first < stop and first + length > start:
+                    column = reader.get_batch(i).column(0)
+                    pieces.append(column.slice(max(start - first, 0), min(stop, first + length) - max(start, first)))
+                first += length
+        # Combined as a one-column table, by the very call that combined the whole table: whether a piece's null
+        # count is known decides whether the result gets a validity bitmap, which `num_bytes` counts.
+        column = pa.Table.from_arrays([pa.chunked_array(pieces, type=field.type)], names=[field.name])
+        columns.append(column.combine_chunks().column(0))
+    return pa.Table.from_arrays(columns, schema=file_schema)
