@@ -25,6 +25,7 @@ from .datasheet.documents import refuse_foreign_root_datasheet
 from .errors import NothingKeptError, OutputError, ReleaseDiffersError, ReleaseExistsError
 from . import phases
 from .engines import engine_for
+from .memory import return_freed_memory, system_arrow_pool
 from .phases import PhasesResult, Progress, run_phases
 from .release.placement import (
     check_publishable, clean_leftovers, commit_file, release_lock, replace_release, stage_file, temporary_release,
@@ -110,7 +111,7 @@ def build_release(
     at `ray_address` or starting a local one), from an interrupted build's work with `resume`.
     `on_document` is called after each document read (in this process: it implies one worker)."""
     config = load_config(config_path)  # a bad config fails here, before any work
-    with engine_for(1 if on_document else workers, engine, ray_address) as runner:
+    with system_arrow_pool(), engine_for(1 if on_document else workers, engine, ray_address) as runner:
         runner.prepare()  # a process pool starts now: its workers import the stages while this process plans
         return _build(config, runner, force=force, check=check, resume=resume,
                       documents_per_shard=documents_per_shard, progress=progress, on_document=on_document)
@@ -131,6 +132,7 @@ def _build(config: Config, runner, *, force: bool, check: bool, resume: bool, do
                 phases.on_document = on_document
                 result = run_phases(config, plan, runner, work, progress)
                 runner.finish()  # no more phases: the workers' memory is free before the release is written
+                return_freed_memory()  # and so is this process's, of the phases it ran or merged
                 phases.on_document = None
                 if not result.tally.kept:
                     raise NothingKeptError(nothing_kept(result))
@@ -202,6 +204,7 @@ def _publish(config: Config, result: PhasesResult, final: Path, *, force: bool, 
     try:
         temporary.mkdir(parents=True)
         manifest, warnings = write_release(config, result, temporary)
+        return_freed_memory()  # the sinks' buffers, before validation reads the release back
         check_publishable(temporary, final)
         root_text = root_datasheet(temporary, config, published_as=final, tally=result.facts).encode("utf-8") if is_latest(config) else None
         root_path = config.root / "DATASHEET.md"

@@ -287,6 +287,7 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
             merging.advance(outcomes, last=True)
             decision_file = _decide(work, phase, merging, state_bytes)
         seconds[phase.name] = time.perf_counter() - started
+    _worker_cache.clear()  # an in-process engine's stages and last decision are not needed by the release writer
     every = [work.load(p.index, s.name + DONE) for p in phases[:-1] for s in plan.shards]
     every += [outcomes[s.index] for s in plan.shards]
     runs = {sink: [work.path(o.phase, o.runs[sink]) for o in every if sink in o.runs] for sink in SINKS}

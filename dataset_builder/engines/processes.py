@@ -8,14 +8,16 @@ import signal
 from collections.abc import Iterator, Sequence
 from functools import partial
 
+from ..memory import use_system_arrow_pool
 from ..phases import PhaseJob, ShardOutcome, run_shard
 from ..shards import Shard
 from .local import Engine
 
 
-def _ignore_interrupts() -> None:
+def _start_worker() -> None:
     # Ctrl-C reaches every process of the terminal's group: the parent handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    use_system_arrow_pool()  # see memory.py
 
 
 class ProcessEngine(Engine):
@@ -26,7 +28,7 @@ class ProcessEngine(Engine):
     def _get_pool(self):
         if self._pool is None:
             context = multiprocessing.get_context("spawn")  # no fork of a threaded parent (progress display)
-            self._pool = context.Pool(self.workers, initializer=_ignore_interrupts)
+            self._pool = context.Pool(self.workers, initializer=_start_worker)
         return self._pool
 
     def prepare(self) -> None:
