@@ -20,9 +20,10 @@ def _big(facts):
     """The fixture release's facts as if it had 20,000 duplicates, 3,000 sources and 5,000 input files."""
     manifest = dict(facts.manifest, inputs=[{"path": f"raw/{i:05d}.txt", "documents": 1, "bytes": 900,
                                               "sha256": f"{i:064x}"} for i in range(5000)])
+    duplicates = [(f"copy{i:05d}", f"doc{i % 6:02d}", "exact") for i in range(20_000)]
     return dataclasses.replace(
-        facts, manifest=manifest,
-        duplicates=[(f"copy{i:05d}", f"doc{i % 6:02d}", "exact") for i in range(20_000)],
+        facts, manifest=manifest, duplicates_by_kind=[("exact", len(duplicates))],
+        duplicate_originals=len({of for _, of, _ in duplicates}), duplicate_examples=sorted(duplicates)[:5],
         sources=[(f"站点{i}", 3) for i in range(3000)],
     )
 
@@ -82,7 +83,7 @@ def test_plots_are_left_out_when_there_is_nothing_to_plot(release):
     undated = dataclasses.replace(facts, date_range=None, years=[("(unknown)", facts.kept)])
     assert "documents_per_year" not in plots(undated)
     empty = dataclasses.replace(facts, lengths=[], histogram=[], date_range=None, years=[], rejected_by_reason=[],
-                                duplicates=[])
+                                duplicates_by_kind=[])
     assert plots(empty) == {}
 
 

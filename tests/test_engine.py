@@ -330,3 +330,25 @@ def test_sink_shards_streamed_a_column_at_a_time_have_the_bytes_of_the_whole_tab
         part = sinks._rows_of(merged, [b.num_rows for b in whole.to_batches()], start, stop)
         assert part.equals(whole.slice(start, stop - start).combine_chunks()) and part.schema == whole.schema
 
+
+def test_datasheet_figures_of_removed_documents_match_the_side_tables(bench_reference):
+    """The tally keeps counts, the set of kept ids that have copies and the first duplicates by id, not a row per
+    removed document: the figures must still be those of the rejected and duplicates files read whole."""
+    from collections import Counter
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dataset_builder.datasheet.facts import DUPLICATE_EXAMPLES, compute_facts
+
+    release = bench_reference[0] / "dist" / "demo" / "1.0.0"
+    rejected = pa.concat_tables(map(pq.read_table, sorted((release / "rejected").glob("*.parquet")))).to_pylist()
+    duplicates = pa.concat_tables(map(pq.read_table, sorted((release / "duplicates").glob("*.parquet")))).to_pylist()
+    assert len(duplicates) > DUPLICATE_EXAMPLES and len(rejected) > 100
+    facts = compute_facts(release)
+    assert facts.rejected == len(rejected) and facts.duplicates == len(duplicates)
+    assert facts.rejected_by_reason == sorted((s, r, n) for (s, r), n in Counter(
+        (row["stage"], row["reason"]) for row in rejected).items())
+    assert facts.duplicates_by_kind == sorted(Counter(r["kind"] for r in duplicates).items())
+    assert facts.duplicate_originals == len({r["duplicate_of"] for r in duplicates})
+    assert facts.duplicate_examples == sorted((r["id"], r["duplicate_of"], r["kind"]) for r in duplicates)[:5]

@@ -4,7 +4,6 @@ Chinese labels display wherever the page is read."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -133,7 +132,7 @@ def plots(facts: ReleaseFacts) -> dict[str, Plot]:
         title = "Documents removed, by reason"
         labels = [f"{stage}: {reason}" for stage, reason, _ in facts.rejected_by_reason]
         values = [n for _, _, n in facts.rejected_by_reason]
-        for kind, n in sorted(Counter(kind for _, _, kind in facts.duplicates).items()):
+        for kind, n in facts.duplicates_by_kind:
             labels.append(f"dedup: {kind} duplicate")
             values.append(n)
         result["removals_per_reason"] = Plot(

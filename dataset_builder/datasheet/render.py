@@ -8,7 +8,6 @@ environment — so two renders of the same release are byte-identical.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 
 from .. import __version__
@@ -66,7 +65,7 @@ class FactBlocks:
         read = c.get("read")
         line = (
             f"Documents read: {_n(read) if read is not None else MISSING}; kept: {_n(f.kept)}; "
-            f"rejected: {_n(len(f.rejected))}; duplicates removed: {_n(len(f.duplicates))}{_by_kind(f.duplicates)}."
+            f"rejected: {_n(f.rejected)}; duplicates removed: {_n(f.duplicates)}{_by_kind(f.duplicates_by_kind)}."
         )
         rows = [(s.name, _n(s.documents), _n(s.characters)) for s in f.splits]
         rows.append((Md("**total**"), Md(f"**{_n(f.kept)}**"), Md(f"**{_n(f.characters)}**")))
@@ -176,14 +175,13 @@ class FactBlocks:
         f = self.facts
         parts = []
         if f.duplicates:
-            kept_ids = {kept for _, kept, _ in f.duplicates}
-            examples = min(len(f.duplicates), 5)
+            examples = len(f.duplicate_examples)
             parts.append(
-                f"Duplicates removed: {_n(len(f.duplicates))}{_by_kind(f.duplicates)}, copies of "
-                f"{_n(len(kept_ids))} kept documents (every one is in `duplicates/` with the id of the kept document "
+                f"Duplicates removed: {_n(f.duplicates)}{_by_kind(f.duplicates_by_kind)}, copies of "
+                f"{_n(f.duplicate_originals)} kept documents (every one is in `duplicates/` with the id of the kept document "
                 "of its cluster and its estimated similarity to it). "
-                + ("For example:" if examples < len(f.duplicates) else "They are:") + "\n\n"
-                + table(("removed id", "duplicate of", "kind"), f.duplicates[:examples])
+                + ("For example:" if examples < f.duplicates else "They are:") + "\n\n"
+                + table(("removed id", "duplicate of", "kind"), f.duplicate_examples)
             )
         else:
             parts.append("Duplicates removed: 0 (exact or near).")
@@ -224,7 +222,7 @@ class FactBlocks:
             if rows else "No cleaning operator changed any document."
         )
         if f.rejected_by_reason:
-            rejected = f"Documents rejected: {len(f.rejected)} (kept in `rejected/` with their raw text):\n\n" + capped_table(
+            rejected = f"Documents rejected: {f.rejected} (kept in `rejected/` with their raw text):\n\n" + capped_table(
                 ("stage", "reason", "documents"), f.rejected_by_reason, "llr", "reasons", 2, shown=20
             )
         else:
@@ -340,7 +338,6 @@ def completeness(answers: Answers) -> str:
             f"yet (in {', '.join(sections)}); they show {MISSING}.")
 
 
-def _by_kind(duplicates: list[tuple[str, str, str]]) -> str:
+def _by_kind(by_kind: list[tuple[str, int]]) -> str:
     """" (exact: 3, near: 2)", the kinds present; nothing when there are no duplicates."""
-    kinds = Counter(kind for _, _, kind in duplicates)
-    return f" ({', '.join(f'{k}: {_n(n)}' for k, n in sorted(kinds.items()))})" if kinds else ""
+    return f" ({', '.join(f'{k}: {_n(n)}' for k, n in by_kind)})" if by_kind else ""
