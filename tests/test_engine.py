@@ -237,7 +237,8 @@ def _oracle_tally(rows: list[dict]) -> dict:
 def test_sink_shards_depend_on_the_rows_alone_not_on_how_the_runs_were_cut(bench_reference, tmp_path, monkeypatch):
     """The sink merges sorted runs a batch at a time and cuts its shards by the Arrow size of fixed 1,024-row
     batches of the merged rows: runs cut two ways (2 runs of 1,024-row batches, 7 runs of 100-row batches) give
-    the same files, rows in id order, as many shards as the rows' own size asks for, and the same tally."""
+    the same files, rows in id order, as many shards as the rows' own size asks for, and the same tally; so do 11
+    runs merged 3 at a time in levels, which leave none of their files behind."""
     import math
 
     import pyarrow as pa
@@ -255,7 +256,9 @@ def test_sink_shards_depend_on_the_rows_alone_not_on_how_the_runs_were_cut(bench
                  for i in range(0, len(expected), sinks.BATCH_ROWS))
     monkeypatch.setattr(sinks, "MAX_SHARD_BYTES", nbytes // 3)
     layouts = set()
-    for run_count, batch_rows in ((2, sinks.BATCH_ROWS), (7, 100)):
+    for run_count, batch_rows in ((2, sinks.BATCH_ROWS), (7, 100), (11, 64)):
+        # 11 runs, 3 at a time: merged in two levels first (4 runs, then 2), as a build with many shards does
+        monkeypatch.setattr(sinks, "MAX_MERGE_RUNS", 3 if run_count == 11 else 64)
         folder = tmp_path / f"runs-{run_count}"
         folder.mkdir()
         runs = []
@@ -268,6 +271,7 @@ def test_sink_shards_depend_on_the_rows_alone_not_on_how_the_runs_were_cut(bench
         files = sinks.write_sink(runs, schema, folder / "data", "train", folder, folder,
                                  lambda batch: tally.add_kept("train", batch))
         assert len(files) == math.ceil(nbytes / (nbytes // 3)) >= 3
+        assert sorted(p.name for p in folder.glob("*.arrow")) == sorted(f"{k}.arrow" for k in range(run_count))
         assert [r for f in files for r in pq.read_table(folder / f.path).to_pylist()] == expected
         assert sum(f.arrow_bytes for f in files) > 0
         layouts.add(tuple((f.path, f.sha256, f.rows, f.arrow_bytes) for f in files))
