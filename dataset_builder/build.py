@@ -25,7 +25,7 @@ from .datasheet.documents import refuse_foreign_root_datasheet
 from .errors import NothingKeptError, OutputError, ReleaseDiffersError, ReleaseExistsError
 from . import phases
 from .engines import engine_for
-from .memory import return_freed_memory, system_arrow_pool
+from .memory import return_freed_memory
 from .phases import PhasesResult, Progress, run_phases
 from .release.placement import (
     check_publishable, clean_leftovers, commit_file, release_lock, replace_release, stage_file, temporary_release,
@@ -111,7 +111,7 @@ def build_release(
     at `ray_address` or starting a local one), from an interrupted build's work with `resume`.
     `on_document` is called after each document read (in this process: it implies one worker)."""
     config = load_config(config_path)  # a bad config fails here, before any work
-    with system_arrow_pool(), engine_for(1 if on_document else workers, engine, ray_address) as runner:
+    with engine_for(1 if on_document else workers, engine, ray_address) as runner:
         runner.prepare()  # a process pool starts now: its workers import the stages while this process plans
         return _build(config, runner, force=force, check=check, resume=resume,
                       documents_per_shard=documents_per_shard, progress=progress, on_document=on_document)

@@ -8,7 +8,6 @@ import signal
 from collections.abc import Iterator, Sequence
 from functools import partial
 
-from ..memory import use_system_arrow_pool
 from ..phases import PhaseJob, ShardOutcome, run_shard
 from ..shards import Shard
 from .local import Engine
@@ -17,7 +16,6 @@ from .local import Engine
 def _start_worker() -> None:
     # Ctrl-C reaches every process of the terminal's group: the parent handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    use_system_arrow_pool()  # see memory.py
 
 
 class ProcessEngine(Engine):
