@@ -11,9 +11,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dataset_builder.cleaning import CleanStage
 from dataset_builder.cleaning.text_units import _FULL_STOP, SENTENCE_PUNCT, is_running_text
+from dataset_builder.cleaning.whitespace_normalizer import is_clean, unclean_texts
 from dataset_builder.cleaning.word_triggers import Layout
 from dataset_builder.config import CleanConfig
 from dataset_builder.document import Document, Origin
@@ -116,3 +119,22 @@ def test_running_text_answers_as_the_regex_alone(cleaned):
     answers = [is_running_text(line) for line in lines]
     assert answers == [_running_text_by_regex(line) for line in lines]
     assert any(answers) and not all(answers)
+
+
+def _lines_and_pages(cleaned) -> list[str]:
+    """Real texts before and after cleaning, whole and line by line."""
+    pages = [doc.raw_text for doc in cleaned] + [doc.text for doc in cleaned]
+    return pages + [line for page in pages for line in page.split("\n")]
+
+
+def test_unclean_texts_answer_as_is_clean(cleaned):
+    texts = _lines_and_pages(cleaned) + ["", " ", "\n", "a  b", "a \nb", "a\n b", "\u3000a", "a\u200b", "a\x1cb", "a\n\nb"]
+    picked = unclean_texts(Layout(texts))
+    assert picked == [i for i, text in enumerate(texts) if not is_clean(text)]
+    assert picked and len(picked) < len(texts)
+
+
+@given(st.lists(st.text(alphabet=["a", "中", " ", "\n", "\t", "\u3000", "\u200b", "\xa0", "\x1c", "\u2028"], max_size=8),
+                max_size=8))
+def test_unclean_texts_answer_as_is_clean_on_any_blanks(texts):
+    assert unclean_texts(Layout(texts)) == [i for i, text in enumerate(texts) if not is_clean(text)]

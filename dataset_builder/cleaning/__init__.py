@@ -68,16 +68,14 @@ class CleanStage(Stage):
 
     def process_many(self, docs: list[Document]) -> None:
         """Clean each document alone (every operator but the cross-document one), operator by operator over the
-        batch: each operator's trigger is asked of the batch's current texts at once, and the operator runs only on
-        the documents it picked. The texts' code points are shared by the triggers until an operator changes a text.
-        A document rejected by an operator (spam) is not handed to the next."""
+        batch: each operator's trigger (or its own batch form, `batch_candidates`) is asked of the batch's current
+        texts at once, and the operator runs only on the documents it picked. The texts' code points are shared by the
+        triggers until an operator changes a text. A document rejected by an operator (spam) is not handed to the next."""
         layout: Layout | None = None
         for operator, trigger in self._operators:
-            if not trigger:
-                todo = docs
-            else:
-                layout = layout or Layout([doc.text for doc in docs])
-                todo = [docs[i] for i in trigger.candidates(layout)]
+            layout = layout or Layout([doc.text for doc in docs])  # code points only once a trigger asks
+            picked = trigger.candidates(layout) if trigger else operator.batch_candidates(layout)
+            todo = docs if picked is None else [docs[i] for i in picked]
             before = [doc.text for doc in todo]
             operator.process_many(todo)
             if any(doc.text is not text for doc, text in zip(todo, before)):

@@ -41,6 +41,11 @@ class CleaningOperator:
         """The cheap question asked first: could this operator change `text` at all?"""
         return self.trigger is None or any(p.search(text) is not None for p in self.triggers())
 
+    def batch_candidates(self, layout: Layout) -> list[int] | None:
+        """For an operator without a trigger: the indexes of the batch's texts it may change (a superset of those it
+        would change), answered for the whole batch at once; None when it has no batch form and sees every text."""
+        return None
+
     def __call__(self, doc: Document) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from ..document import Document
 from .base import CleaningOperator
+from .word_triggers import Layout
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\u2060\u180e]+")
 _LINE_BREAKS = re.compile(r"[\u2028\u2029\u0085\x0b\x0c]")
@@ -26,9 +29,34 @@ def is_clean(text: str) -> bool:
     return not text or (text[0] not in _BLANKS and text[-1] not in _BLANKS and _UNCLEAN.search(text) is None)
 
 
+_IS_BLANK = np.zeros(0x110000, dtype=bool)
+_IS_BLANK[[ord(c) for c in _BLANKS]] = True
+
+
+def unclean_texts(layout: Layout) -> list[int]:
+    """The indexes of the texts that are not `is_clean`, for a whole batch in numpy: the search above costs about a
+    microsecond a text. A pair of neighbours is counted for the text of its first character; a pair across two texts
+    only flags a text ending in a blank, which its end flags anyway."""
+    codes = layout.codes
+    if len(codes) == 0:
+        return []
+    blank = _IS_BLANK[codes]
+    space, newline = codes == 32, codes == 10
+    unclean = blank & ~space & ~newline
+    unclean[:-1] |= (space[:-1] & (space[1:] | newline[1:])) | (newline[:-1] & blank[1:])
+    starts, ends = layout.bounds
+    filled = ends > starts
+    unclean[starts[filled]] |= blank[starts[filled]]
+    unclean[ends[filled] - 1] |= blank[ends[filled] - 1]
+    return np.unique(np.searchsorted(ends, np.flatnonzero(unclean), side="right")).tolist()
+
+
 class WhitespaceNormalizer(CleaningOperator):
     name = "whitespace_normalizer"
     unit = "lines"
+
+    def batch_candidates(self, layout: Layout) -> list[int]:
+        return unclean_texts(layout)
 
     def __call__(self, doc: Document) -> None:
         text = doc.text

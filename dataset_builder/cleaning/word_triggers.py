@@ -35,8 +35,13 @@ class Layout:
         return code_points("".join(self.texts))
 
     @cached_property
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends) of each text in `codes`."""
+        return text_bounds(self.texts)
+
+    @property
     def ends(self) -> np.ndarray:
-        return text_bounds(self.texts)[1]
+        return self.bounds[1]
 
 
 class WordTrigger:
