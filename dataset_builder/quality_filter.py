@@ -74,22 +74,39 @@ def _repeated_ngram_ratio_numpy(text: str, n: int) -> float:
     """The same measure for long texts: 64-bit rolling hashes of every n-gram, sorted, in numpy."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     size = len(codes)
-    m = size - n + 1
-    hashes = np.zeros(m, dtype=np.uint64)
-    base = np.uint64(1_000_003)
-    for k in range(n):  # wraps around modulo 2**64, as intended
-        hashes = hashes * base + codes[k : k + m]
-    order = np.argsort(hashes, kind="stable")
-    ranked = hashes[order]
-    same = ranked[1:] == ranked[:-1]
-    repeated_ranked = np.zeros(m, dtype=bool)
-    repeated_ranked[1:] |= same
-    repeated_ranked[:-1] |= same
-    starts = order[repeated_ranked]
-    if len(starts) == 0:
+    hashes = rolling_hashes(codes, n)
+    ranked = np.sort(hashes)  # only which hashes recur is needed, not where: a plain sort, not an argsort
+    recurring = np.unique(ranked[1:][ranked[1:] == ranked[:-1]])
+    if len(recurring) == 0:
         return 0.0
+    starts = np.flatnonzero(recurring[np.minimum(np.searchsorted(recurring, hashes), len(recurring) - 1)] == hashes)
     depth = np.cumsum(np.bincount(starts, minlength=size + 1) - np.bincount(starts + n, minlength=size + 1))
     return float(np.count_nonzero(depth[:size])) / size
+
+
+_BASE = 1_000_003
+
+
+def _power(k: int) -> np.uint64:
+    return np.uint64(pow(_BASE, k, 1 << 64))
+
+
+def rolling_hashes(codes: np.ndarray, n: int) -> np.ndarray:
+    """sum(codes[i + k] * _BASE ** (n - 1 - k) for k < n) for each n-gram start i, modulo 2**64 (numpy wraps around,
+    as intended). Built by doubling (the hashes of 1, 2, 4, 8 ... characters, each from two halves), so a 10-gram
+    costs 4 steps, not 10: on texts of a thousand characters the numpy calls, not the arithmetic, are the cost."""
+    spans = {1: codes}
+    width = 1
+    while width * 2 <= n:
+        half = spans[width]
+        spans[width * 2] = half[:-width] * _power(width) + half[width:]
+        width *= 2
+    hashes, done = spans[width], width
+    for part in sorted(spans, reverse=True):  # the rest of n, from the largest spans down
+        if done + part <= n:
+            hashes = hashes[: len(hashes) - part] * _power(part) + spans[part][done:]
+            done += part
+    return hashes
 
 
 def repeated_ngram_ratio(text: str, n: int = _NGRAM) -> float:
@@ -113,12 +130,12 @@ def repeated_ngram_ratio(text: str, n: int = _NGRAM) -> float:
 
 def may_repeat(texts: list[str]) -> list[bool]:
     """For each text, False when no character 10-gram occurs twice in it (its `repeated_ngram_ratio` is 0.0), True
-    when one may. Short texts are answered together: a hash of every 10-gram, built from its ten code points only (so
+    when one may. The texts are answered together: a hash of every 10-gram, built from its ten code points only (so
     equal 10-grams hash alike), tagged with its text's number and sorted once; only equal neighbours may repeat."""
-    answer = [len(text) > _SHORT_TEXT for text in texts]
-    short = [i for i, text in enumerate(texts) if _NGRAM < len(text) <= _SHORT_TEXT]
-    for first in range(0, len(short), _TAGS):
-        group = short[first : first + _TAGS]
+    answer = [False] * len(texts)
+    counted = [i for i, text in enumerate(texts) if len(text) > _NGRAM]
+    for first in range(0, len(counted), _TAGS):
+        group = counted[first : first + _TAGS]
         for k in _repeating([texts[i] for i in group]):
             answer[group[k]] = True
     return answer
