@@ -8,13 +8,15 @@ import copy
 import io
 import itertools
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dataset_builder.cleaning import CleanStage
+from dataset_builder.cleaning import CleanStage, line_hashes
+from dataset_builder.cleaning.cross_document import CrossDocumentBoilerplateRemover, countable_lines, source_key
 from dataset_builder.cleaning.text_units import _FULL_STOP, SENTENCE_PUNCT, is_running_text
 from dataset_builder.cleaning.whitespace_normalizer import is_clean, unclean_texts
 from dataset_builder.cleaning.word_triggers import Layout
@@ -138,3 +140,41 @@ def test_unclean_texts_answer_as_is_clean(cleaned):
                 max_size=8))
 def test_unclean_texts_answer_as_is_clean_on_any_blanks(texts):
     assert unclean_texts(Layout(texts)) == [i for i, text in enumerate(texts) if not is_clean(text)]
+
+
+_WORD = (1 << 64) - 1
+
+
+def _splitmix(x: int) -> int:
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _WORD
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _WORD
+    return x ^ (x >> 31)
+
+
+def _line_hash_one_by_one(line: str) -> int:
+    """`line_hashes`' hash written out for one line in Python integers."""
+    total = sum(_splitmix(ord(c) | (i << 21)) for i, c in enumerate(line)) & _WORD
+    return _splitmix((total + len(line) * 0x9E3779B97F4A7C15) & _WORD)
+
+
+@pytest.mark.parametrize("group_chars", [1 << 20, 50])
+def test_line_hashes_of_a_batch_are_those_of_each_line(cleaned, monkeypatch, group_chars):
+    monkeypatch.setattr(line_hashes, "_GROUP_CHARS", group_chars)  # 50: texts hashed in many groups
+    texts = [doc.text for doc in cleaned] + ["", "\n", "a\n\nb\n", "\U0010ffff" * 3]
+    lines = line_hashes.text_lines(texts)
+    expected = [(_line_hash_one_by_one(line), len(line), k) for k, text in enumerate(texts) for line in text.split("\n")]
+    assert list(zip(lines.hashes.tolist(), lines.lengths.tolist(), lines.owners.tolist())) == expected
+    assert len(set(lines.hashes.tolist())) == len({line for text in texts for line in text.split("\n")})
+
+
+def test_observed_line_counts_are_those_of_each_documents_distinct_lines(cleaned):
+    step = CrossDocumentBoilerplateRemover()
+    docs = cleaned + [Document(id="twice", text="同一行文字重复\n同一行文字重复\n另一行", origin=Origin("t.txt"))]
+    expected: dict[str, Counter] = {}
+    for doc in docs:
+        expected.setdefault(source_key(doc), Counter()).update(map(_line_hash_one_by_one, countable_lines(doc.text)))
+    state = step.observe(docs)
+    assert {source: dict(zip(c.hashes.tolist(), c.counts.tolist())) for source, c in state.items()} == expected
+    assert any(count > 1 for counts in expected.values() for count in counts.values())

@@ -13,7 +13,6 @@ line set) pairs, never on how documents are cut into shards.
 
 from __future__ import annotations
 
-from hashlib import blake2b
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -22,7 +21,10 @@ import numpy as np
 
 from ..document import Document
 from ..global_step import GlobalStep
+from .line_hashes import line_hash, text_lines
 from .metadata_lines import is_metadata_line
+
+__all__ = ["CrossDocumentBoilerplateRemover", "countable_lines", "line_hash", "source_key"]
 
 _MIN_LINE_CHARS = 4  # shorter lines (a poem's title, a name) recur naturally
 _MAX_LINE_CHARS = 200
@@ -39,16 +41,6 @@ def source_key(doc: Document) -> str:
             return f"host:{host}"
     folder = doc.origin.file.rsplit("/", 1)[0] if "/" in doc.origin.file else ""
     return f"file:{doc.origin.file}" if doc.origin.line is not None or doc.origin.row is not None else f"folder:{folder}"
-
-
-def line_hash(line: str) -> int:
-    return int.from_bytes(line_digests([line]), "little")
-
-
-def line_digests(lines: list[str]) -> bytes:
-    """The 8-byte BLAKE2b digest of each line, end to end: one comprehension, as a call per line was a third of the
-    cost of `observe`."""
-    return b"".join([blake2b(line.encode("utf-8"), digest_size=8).digest() for line in lines])
 
 
 def countable_lines(text: str) -> set[str]:
@@ -90,12 +82,13 @@ class CrossDocumentBoilerplateRemover(GlobalStep[BoilerplateState, BoilerplateDe
         self.min_fraction = min_fraction
 
     def observe(self, docs: Sequence[Document]) -> BoilerplateState:
-        """The line hashes of the whole batch are read in one numpy call and counted in one sort by (source, hash):
-        the same state as `line_hash` and a count per source."""
+        """The hashes of every line of the batch are made in numpy at once (`text_lines`), a document's distinct
+        countable lines kept once each, and counted by (source, hash): the same state as `line_hash` of each of
+        `countable_lines` and a count per source."""
         sources: dict[str, int] = {}  # source -> its number, in order of appearance
         documents: list[int] = []
-        owners: list[int] = []
-        lines: list[str] = []
+        texts: list[str] = []
+        owner_source: list[int] = []
         for doc in docs:
             if doc.rejection is not None or not doc.text:
                 continue
@@ -103,12 +96,20 @@ class CrossDocumentBoilerplateRemover(GlobalStep[BoilerplateState, BoilerplateDe
             if source == len(documents):
                 documents.append(0)
             documents[source] += 1
-            countable = countable_lines(doc.text)
-            lines += countable
-            owners += [source] * len(countable)
-        hashes = np.frombuffer(line_digests(lines), dtype="<u8").astype(np.uint64)  # = line_hash, little-endian
-        order = np.lexsort((hashes, owners))
-        hashes, by_source = hashes[order], np.asarray(owners, dtype=np.int64)[order]
+            texts.append(doc.text)
+            owner_source.append(source)
+        lines = text_lines(texts)
+        countable = (lines.lengths >= _MIN_LINE_CHARS) & (lines.lengths <= _MAX_LINE_CHARS)
+        hashes, texts_of = lines.hashes[countable], lines.owners[countable]
+        # Stable sorts (a lexsort by two keys cost twice as much): by hash, the lines of a text staying in text order,
+        # so a line repeated in its text is a neighbour and counts once; then by source, each source's hashes in order.
+        order = np.argsort(hashes, kind="stable")
+        hashes, texts_of = hashes[order], texts_of[order]
+        distinct = np.ones(len(hashes), dtype=bool)
+        distinct[1:] = (hashes[1:] != hashes[:-1]) | (texts_of[1:] != texts_of[:-1])
+        hashes, owners = hashes[distinct], np.asarray(owner_source, dtype=np.int64)[texts_of[distinct]]
+        order = np.argsort(owners, kind="stable")
+        hashes, by_source = hashes[order], owners[order]
         new = np.ones(len(hashes), dtype=bool)  # where a (source, hash) run starts
         new[1:] = (hashes[1:] != hashes[:-1]) | (by_source[1:] != by_source[:-1])
         firsts = np.flatnonzero(new)
@@ -148,12 +149,12 @@ class CrossDocumentBoilerplateRemover(GlobalStep[BoilerplateState, BoilerplateDe
         if not common:
             return
         lines = doc.text.split("\n")
-        kept = [line for line in lines if not self._recurring(line, common)]
+        hashes = text_lines([doc.text]).hashes.tolist()  # one per line, in order
+        kept = [line for line, h in zip(lines, hashes) if not self._recurring(line, h, common)]
         if len(kept) != len(lines):
             doc.record_edit(self.name, self.unit, len(lines) - len(kept))
             doc.text = "\n".join(kept)
 
     @staticmethod
-    def _recurring(line: str, common: frozenset[int]) -> bool:
-        return (_MIN_LINE_CHARS <= len(line) <= _MAX_LINE_CHARS and line_hash(line) in common
-                and not is_metadata_line(line))
+    def _recurring(line: str, hashed: int, common: frozenset[int]) -> bool:
+        return _MIN_LINE_CHARS <= len(line) <= _MAX_LINE_CHARS and hashed in common and not is_metadata_line(line)
