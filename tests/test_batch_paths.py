@@ -19,9 +19,10 @@ from dataset_builder.cleaning import CleanStage, line_hashes
 from dataset_builder.cleaning.cross_document import CrossDocumentBoilerplateRemover, countable_lines, source_key
 from dataset_builder.cleaning.text_units import _FULL_STOP, SENTENCE_PUNCT, is_running_text
 from dataset_builder.cleaning.whitespace_normalizer import is_clean, unclean_texts
-from dataset_builder.cleaning.word_triggers import Layout
+from dataset_builder.cleaning.word_triggers import Layout, WordTrigger, word_spec
 from dataset_builder.config import CleanConfig
 from dataset_builder.document import Document, Origin
+from dataset_builder import extract_metadata
 from dataset_builder.extract_metadata import MetadataExtractor
 from dataset_builder.readers.given_metadata import given_metadata
 from dataset_builder.readers.txt import read_txt
@@ -178,3 +179,30 @@ def test_observed_line_counts_are_those_of_each_documents_distinct_lines(cleaned
     state = step.observe(docs)
     assert {source: dict(zip(c.hashes.tolist(), c.counts.tolist())) for source, c in state.items()} == expected
     assert any(count > 1 for counts in expected.values() for count in counts.values())
+
+
+def _pair_or_single_one_by_one(specs, texts: list[str]) -> list[int]:
+    """What `WordTrigger` answers, character by character in Python: a text holds one of the single characters, or a
+    word's first two characters start in it (the texts laid end to end, as the batch lays them)."""
+    singles = {chr(c) for _, ranges in specs for low, high in ranges for c in range(low, high + 1)}
+    pairs = {w[:2] for words, _ in specs for w in words}
+    joined = "".join(texts)
+    owners = [k for k, text in enumerate(texts) for _ in text]
+    found = {owners[i] for i, c in enumerate(joined) if c in singles or joined[i : i + 2] in pairs}
+    return sorted(found)
+
+
+def test_word_triggers_of_a_batch_are_those_of_each_text(cleaned):
+    texts = _lines_and_pages(cleaned)
+    triggered = [op for op in CleanStage(CleanConfig()).operators if op.trigger is not None] + [MetadataExtractor()]
+    for operator in triggered:
+        patterns = operator.triggers() if hasattr(operator, "triggers") else extract_metadata._MARKS
+        specs = [spec for spec in map(word_spec, patterns) if spec is not None]
+        if not specs:
+            continue
+        trigger = WordTrigger(specs)
+        # the hits outnumber the texts in the whole batch, and are fewer than the texts in small ones: both ways agree
+        assert sorted(trigger.candidates(Layout(texts))) == _pair_or_single_one_by_one(specs, texts), operator.name
+        for k in range(0, len(texts), 997):
+            small = texts[k : k + 7]
+            assert sorted(trigger.candidates(Layout(small))) == _pair_or_single_one_by_one(specs, small), operator.name

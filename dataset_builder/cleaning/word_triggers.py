@@ -16,7 +16,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .text_units import code_points, text_bounds
+from .text_units import code_points, per_text, text_bounds
 
 _UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
@@ -56,17 +56,28 @@ class WordTrigger:
         self.first[[a for a, _ in pairs]] = True
         self.second[[b for _, b in pairs]] = True
         self.keys = np.array([(a << 21) | b for a, b in pairs], dtype=np.uint64)
+        # The three tables in one, so a batch costs one look-up per code point: 1 a single, 2 a pair's first
+        # character, 4 a pair's second.
+        self.marks = self.singles.astype(np.uint8) | (self.first.astype(np.uint8) << 1) | (self.second.astype(np.uint8) << 2)
 
     def candidates(self, layout: Layout) -> set[int]:
-        """Indexes of the texts where a word may occur."""
+        """Indexes of the texts where a word may occur. (np.take, and flatnonzero of booleans: fancy indexing and
+        flatnonzero of bytes cost several times more; a set of every hit's text cost most when hits are many.)"""
         codes = layout.codes
-        hits = np.flatnonzero(self.singles[codes])
         if len(self.keys) and len(codes) >= 2:
-            maybe = np.flatnonzero(self.first[codes[:-1]] & self.second[codes[1:]])
+            marks = np.take(self.marks, codes)
+            hit = (marks & 1) != 0
+            maybe = np.flatnonzero((marks[:-1] & (marks[1:] >> 1) & 2) != 0)
             keys = (codes[maybe].astype(np.uint64) << np.uint64(21)) | codes[maybe + 1]
             found = np.searchsorted(self.keys, keys)
-            hits = np.concatenate((hits, maybe[self.keys[np.minimum(found, len(self.keys) - 1)] == keys]))
-        return set(np.searchsorted(layout.ends, hits, side="right").tolist())
+            hit[maybe[self.keys[np.minimum(found, len(self.keys) - 1)] == keys]] = True
+        else:
+            hit = np.take(self.singles, codes)
+        starts, ends = layout.bounds
+        positions = np.flatnonzero(hit)
+        if len(positions) <= len(ends):  # few hits: the texts they fall in
+            return set(np.searchsorted(ends, positions, side="right").tolist())
+        return set(np.flatnonzero(per_text(hit, starts, ends)).tolist())
 
 
 def word_spec(pattern: re.Pattern[str]) -> Spec | None:
