@@ -8,6 +8,7 @@ import copy
 import io
 import itertools
 import json
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from hypothesis import strategies as st
 from dataset_builder.cleaning import CleanStage, line_hashes
 from dataset_builder.cleaning.cross_document import CrossDocumentBoilerplateRemover, countable_lines, source_key
 from dataset_builder.cleaning.text_units import _FULL_STOP, SENTENCE_PUNCT, is_running_text
+from dataset_builder.cleaning.related_lists import PageTailTrimmer, last_lines_close_sentences
+from dataset_builder.cleaning.unicode_fixer import _NOTHING_TO_FIX, UnicodeFixer
 from dataset_builder.cleaning.whitespace_normalizer import is_clean, unclean_texts
 from dataset_builder.cleaning.word_triggers import Layout, WordTrigger, word_spec
 from dataset_builder.config import CleanConfig
@@ -206,3 +209,27 @@ def test_word_triggers_of_a_batch_are_those_of_each_text(cleaned):
         for k in range(0, len(texts), 997):
             small = texts[k : k + 7]
             assert sorted(trigger.candidates(Layout(small))) == _pair_or_single_one_by_one(specs, small), operator.name
+
+
+def test_page_tail_batch_answer_skips_only_pages_ending_in_a_paragraph(cleaned):
+    trimmer = PageTailTrimmer()
+    texts = _lines_and_pages(cleaned) + ["", "短。", "八个字的一句话吧。", "标题\n八个字的一句话吧。", "一句话。\n短"]
+    closes = last_lines_close_sentences(Layout(texts)).tolist()
+    expected = [len(last := text[text.rfind("\n") + 1 :]) >= 8 and last[-1] in "。！？!?…；;" for text in texts]
+    assert closes == expected and any(closes) and not all(closes)
+    picked = set(trimmer.batch_candidates(Layout(texts)))
+    assert all(k in picked for k, text in enumerate(texts) if trimmer.may_change(text))
+
+
+def test_unicode_fixer_batch_answer_is_every_text_it_may_change(cleaned):
+    fixer = UnicodeFixer()
+    texts = [doc.raw_text for doc in cleaned] + ["a\\nb\\nc", "a\r\nb", "e\u0301", "\ufa10", "Ã©", "\ud800", "好", ""]
+    picked = fixer.batch_candidates(Layout(texts))
+    expected = [k for k, text in enumerate(texts) if _NOTHING_TO_FIX.fullmatch(text) is None or "\\" in text
+                or not unicodedata.is_normalized("NFC", text)]
+    assert picked == expected and 0 < len(picked) < len(texts)
+    for k, text in enumerate(texts):
+        if k not in picked:
+            doc = Document(id="t", text=text, origin=Origin("t.txt"))
+            fixer(doc)
+            assert doc.text == text and not doc.edits

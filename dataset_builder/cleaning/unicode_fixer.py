@@ -6,9 +6,12 @@ import re
 import unicodedata
 
 import ftfy
+import numpy as np
 
 from ..document import Document
 from .base import CleaningOperator
+from .text_units import per_text
+from .word_triggers import Layout
 
 # ftfy's defaults include NFKC normalisation and width folding, which would turn ，。： into ASCII.
 # Only the repairs are kept; normalisation is done separately with NFC.
@@ -23,11 +26,18 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 # Text made only of these characters has nothing ftfy could repair (mojibake is made of Latin-1, cp1252, Cyrillic
 # ... characters; ftfy's other fixes concern controls, surrogates and odd line breaks), so ftfy is skipped. This is
 # what keeps the operator fast on clean Chinese text.
-_NOTHING_TO_FIX = re.compile(
-    "[\t\n\x20-\x7e\u00b7\u00d7\u00f7\u2010-\u2027\u2030-\u205e\u2100-\u2bff\u2e80-\u2fdf\u3000-\u303f"
-    "\u3040-\u30ff\u3100-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uffee"
-    "\U00020000-\U0003134f]*"
+_NOTHING_TO_FIX_RANGES = (
+    (0x09, 0x0A), (0x20, 0x7E), (0xB7, 0xB7), (0xD7, 0xD7), (0xF7, 0xF7), (0x2010, 0x2027), (0x2030, 0x205E),
+    (0x2100, 0x2BFF), (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x33FF), (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF01, 0xFFEE), (0x20000, 0x3134F),
 )
+_NOTHING_TO_FIX = re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _NOTHING_TO_FIX_RANGES) + "]*")
+# The same class as a table, for a whole batch (`UnicodeFixer.batch_candidates`); the backslash is in the class but
+# flagged anyway, for the line breaks escaped twice.
+_MAY_NEED_FIXING = np.ones(0x110000, dtype=bool)
+for _low, _high in _NOTHING_TO_FIX_RANGES:
+    _MAY_NEED_FIXING[_low : _high + 1] = False
+_MAY_NEED_FIXING[ord("\\")] = True
 
 
 class UnicodeFixer(CleaningOperator):
@@ -36,6 +46,16 @@ class UnicodeFixer(CleaningOperator):
 
     def __init__(self, form: str = "NFC") -> None:
         self.form = form
+
+    def batch_candidates(self, layout: Layout) -> list[int]:
+        """The texts `__call__` may change: those with a character outside the class (or a backslash), found in
+        numpy for the batch, and those not in normal form. A Python call, a full match and a normal-form check per
+        text cost 0.8 us; the normal-form check alone 0.2 us."""
+        starts, ends = layout.bounds
+        flagged = (per_text(np.take(_MAY_NEED_FIXING, layout.codes), starts, ends) > 0).tolist()
+        form = self.form
+        return [i for i, (text, flag) in enumerate(zip(layout.texts, flagged))
+                if flag or (form != "none" and not unicodedata.is_normalized(form, text))]
 
     def __call__(self, doc: Document) -> None:
         before = doc.text
