@@ -61,7 +61,7 @@ def line_end_punct_ratios(texts: list[str]) -> list[float]:
     last = codes[breaks - 1]  # breaks[0] - 1 is -1 only when it is 0: then the line is empty anyway
     filled = (breaks > 0) & (last != 10)
     lines = np.bincount(owner[filled], minlength=len(texts)).tolist()
-    ended = np.bincount(owner[filled & _ENDS_LINE[last]], minlength=len(texts)).tolist()
+    ended = np.bincount(owner[filled & np.take(_ENDS_LINE, last)], minlength=len(texts)).tolist()
     return [e / n if n else 0.0 for e, n in zip(ended, lines)]
 
 
@@ -198,7 +198,7 @@ class QualityFilter(Stage):
         judged."""
         texts = [doc.text for doc in docs]
         starts, ends = text_bounds(texts)
-        han_counts = per_text(_IS_HAN[code_points("".join(texts))], starts, ends).tolist()
+        han_counts = per_text(np.take(_IS_HAN, code_points("".join(texts))), starts, ends).tolist()  # np.take: faster
         for doc, han, ended, repeats in zip(docs, han_counts, line_end_punct_ratios(texts), may_repeat(texts)):
             self.judge(doc, han, ended, repeats)
 

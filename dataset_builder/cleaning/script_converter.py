@@ -65,7 +65,7 @@ def detect_scripts(texts: list[str]) -> list[str]:
     if not texts:
         return []
     starts, ends = text_bounds(texts)
-    script = _script_of_code_point()[code_points("".join(texts))]
+    script = np.take(_script_of_code_point(), code_points("".join(texts)))  # np.take: faster than indexing
     traditional = per_text(script == 1, starts, ends)
     simplified = per_text(script == 2, starts, ends)
     return ["Hant" if t > s else "Hans" for t, s in zip(traditional.tolist(), simplified.tolist())]
