@@ -124,7 +124,8 @@ class FastConverter:
         out: list[tuple[str, int | None]] = []
         # Python ints from here: a numpy scalar costs a conversion at each use.
         for k, (text, start, end, needs, count) in enumerate(zip(texts, starts.tolist(), ends.tolist(), special.tolist(), changed.tolist())):
-            if needs or any(self._opens_phrase(text, p - start) for p in phrase_opening.get(k, ())):
+            openings = phrase_opening.get(k)  # most texts have none: no generator made for them
+            if needs or (openings is not None and any(self._opens_phrase(text, p - start) for p in openings)):
                 out.append((converter(self.profile).convert(text), None))
             elif count:
                 out.append((converted[start:end], count))
