@@ -18,7 +18,10 @@ from hypothesis import strategies as st
 
 from dataset_builder.cleaning import CleanStage, line_hashes
 from dataset_builder.cleaning.cross_document import CrossDocumentBoilerplateRemover, countable_lines, source_key
-from dataset_builder.cleaning.text_units import _FULL_STOP, SENTENCE_PUNCT, is_running_text
+from dataset_builder.cleaning.page_chrome import JunkLineRemover
+from dataset_builder.cleaning.text_units import (
+    _FULL_STOP, LETTER_OR_DIGIT, LETTER_OR_DIGIT_RANGES, SENTENCE_PUNCT, is_running_text,
+)
 from dataset_builder.cleaning.related_lists import PageTailTrimmer, last_lines_close_sentences
 from dataset_builder.cleaning.unicode_fixer import _NOTHING_TO_FIX, UnicodeFixer
 from dataset_builder.cleaning.whitespace_normalizer import is_clean, unclean_texts
@@ -233,3 +236,21 @@ def test_unicode_fixer_batch_answer_is_every_text_it_may_change(cleaned):
             doc = Document(id="t", text=text, origin=Origin("t.txt"))
             fixer(doc)
             assert doc.text == text and not doc.edits
+
+
+def test_letter_or_digit_ranges_are_the_regex_class():
+    table = [False] * 0x110000
+    for start, stop in LETTER_OR_DIGIT_RANGES:
+        table[start:stop] = [True] * (stop - start)
+    assert table == [LETTER_OR_DIGIT.match(chr(c)) is not None for c in range(0x110000)]
+
+
+def test_junk_batch_answer_picks_every_text_junk_is_found_in(cleaned):
+    remover = JunkLineRemover()
+    texts = _lines_and_pages(cleaned) + ["-----", "（完）", "正文\n【全文完】", "正文\n\n完", "- END -", "完成了", "", "\n"]
+    picked = remover.batch_candidates(Layout(texts))
+    junkish = set("完全文本ENDnd")
+    expected = [k for k, text in enumerate(texts)
+                if any(line and all(c in junkish or not LETTER_OR_DIGIT.match(c) for c in line) for line in text.split("\n"))]
+    assert picked == expected
+    assert {k for k, text in enumerate(texts) if remover.may_change(text)} <= set(picked) and 0 < len(picked) < len(texts)

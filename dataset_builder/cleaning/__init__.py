@@ -74,7 +74,9 @@ class CleanStage(Stage):
         layout: Layout | None = None
         for operator, trigger in self._operators:
             layout = layout or Layout([doc.text for doc in docs])  # code points only once a trigger asks
-            picked = trigger.candidates(layout) if trigger else operator.batch_candidates(layout)
+            picked = operator.batch_candidates(layout)  # the operator's own batch form first, else its trigger's
+            if picked is None and trigger:
+                picked = trigger.candidates(layout)
             todo = docs if picked is None else [docs[i] for i in picked]
             before = [doc.text for doc in todo]
             operator.process_many(todo)

@@ -42,8 +42,9 @@ class CleaningOperator:
         return self.trigger is None or any(p.search(text) is not None for p in self.triggers())
 
     def batch_candidates(self, layout: Layout) -> list[int] | None:
-        """For an operator without a trigger: the indexes of the batch's texts it may change (a superset of those it
-        would change), answered for the whole batch at once; None when it has no batch form and sees every text."""
+        """The indexes of the batch's texts this operator may change (a superset of those it would change), answered
+        for the whole batch at once; None when it has no batch form: then the trigger picks the texts, or, without
+        one, the operator sees every text."""
         return None
 
     def __call__(self, doc: Document) -> None:  # pragma: no cover - abstract

@@ -16,10 +16,15 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from ..document import Document
 from .base import LineOperator, candidate_lines, drop_lines
 from .metadata_lines import is_breadcrumb, is_metadata_line
-from .text_units import LETTER_OR_DIGIT_CLASS, SENTENCE_END, SENTENCE_PUNCT, alternation, han_count, is_paragraph
+from .text_units import (
+    LETTER_OR_DIGIT_CLASS, LETTER_OR_DIGIT_RANGES, SENTENCE_END, SENTENCE_PUNCT, alternation, han_count, is_paragraph,
+)
+from .word_triggers import Layout
 
 _HTTP_STATUS = re.compile(
     r"^(?:HTTP(?:/\d(?:\.\d)?)?\s*|Error\s*|错误\s*)?[1-5]\d\d(?:\s*[-:：]?\s*[A-Za-z][A-Za-z' -]{2,40}|\s*错误|\s*error)?$"
@@ -73,9 +78,25 @@ _JUNK = re.compile(
 )
 
 
+# What a line `_JUNK` matches is made of: anything but letters and digits, and the letters of its end markers. A match
+# spanning lines (its \\s takes line breaks) spans whole lines of these too, one of them not empty.
+_JUNK_CHARACTER = np.ones(0x110000, dtype=bool)
+for _start, _stop in LETTER_OR_DIGIT_RANGES:
+    _JUNK_CHARACTER[_start:_stop] = False
+_JUNK_CHARACTER[[ord(c) for c in "完全文本ENDnd"]] = True
+
+
 class JunkLineRemover(LineOperator):
     name = "junk_line_remover"
     trigger = _JUNK
+
+    def batch_candidates(self, layout: Layout) -> list[int]:
+        """The texts with a line made of `_JUNK_CHARACTER`s only, in numpy: a superset of those `_JUNK` matches in,
+        for a fraction of one regex search over the batch (tried at every position: 1.2 ms a batch of 2,000)."""
+        starts, ends, owners = layout.lines
+        other = np.concatenate(([0], np.cumsum(~np.take(_JUNK_CHARACTER, layout.codes), dtype=np.int64)))
+        junk = (ends > starts) & (other[ends] == other[starts])
+        return np.unique(owners[junk]).tolist()
 
     def kept_lines(self, lines: list[str], doc: Document) -> list[str]:
         drop = set(candidate_lines(_JUNK, lines))

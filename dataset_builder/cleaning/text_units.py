@@ -24,6 +24,11 @@ SENTENCE_END = re.compile(r"[。！？!?…；;][”’」』）)\"'】]*\s*$")
 ELLIPSIS_END = re.compile(r"(?:\.{3,}|…+|。{3,}|·{3,})\s*$")
 LETTER_OR_DIGIT_CLASS = rf"{HAN_CLASS}A-Za-z0-9\u00c0-\u024f\u0370-\u04ff\u3040-\u30ff\uac00-\ud7af\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 LETTER_OR_DIGIT = re.compile(f"[{LETTER_OR_DIGIT_CLASS}]")
+# The same class as [start, stop) ranges, for numpy tables (a test holds the two equal).
+LETTER_OR_DIGIT_RANGES = HAN_RANGES + (
+    (0x41, 0x5B), (0x61, 0x7B), (0x30, 0x3A), (0xC0, 0x250), (0x370, 0x500), (0x3040, 0x3100), (0xAC00, 0xD7B0),
+    (0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B),
+)
 
 
 def han_count(text: str) -> int:

@@ -43,6 +43,18 @@ class Layout:
     def ends(self) -> np.ndarray:
         return self.bounds[1]
 
+    @cached_property
+    def lines(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(starts, ends, text indexes) in `codes` of every line of every text, as `text.split("\\n")` makes them."""
+        codes = self.codes
+        starts, ends = self.bounds
+        breaks = np.flatnonzero(codes == 10)
+        # A text's lines start at its start and after each of its line breaks, and end at each break and at its end.
+        line_starts = np.sort(np.concatenate((starts, breaks + 1)))
+        line_ends = np.sort(np.concatenate((ends, breaks)))
+        owners = np.repeat(np.arange(len(ends)), np.diff(np.searchsorted(breaks, np.concatenate(([0], ends)))) + 1)
+        return line_starts, line_ends, owners
+
 
 class WordTrigger:
     def __init__(self, specs: list[Spec]) -> None:
