@@ -22,6 +22,7 @@ from dataset_builder.cleaning.page_chrome import JunkLineRemover
 from dataset_builder.cleaning.text_units import (
     _FULL_STOP, LETTER_OR_DIGIT, LETTER_OR_DIGIT_RANGES, SENTENCE_PUNCT, is_running_text,
 )
+from dataset_builder.cleaning.repeats import DuplicateLineRemover
 from dataset_builder.cleaning.related_lists import PageTailTrimmer, last_lines_close_sentences
 from dataset_builder.cleaning.unicode_fixer import _NOTHING_TO_FIX, UnicodeFixer
 from dataset_builder.cleaning.whitespace_normalizer import is_clean, unclean_texts
@@ -254,3 +255,17 @@ def test_junk_batch_answer_picks_every_text_junk_is_found_in(cleaned):
                 if any(line and all(c in junkish or not LETTER_OR_DIGIT.match(c) for c in line) for line in text.split("\n"))]
     assert picked == expected
     assert {k for k, text in enumerate(texts) if remover.may_change(text)} <= set(picked) and 0 < len(picked) < len(texts)
+
+
+def test_duplicate_line_batch_answer_is_every_text_with_lines_alike(cleaned):
+    remover = DuplicateLineRemover(10)
+    texts = _lines_and_pages(cleaned) + ["一二三四五六七八九十\n一二三四五六七八九十", "一二三四五六七八九十\n一二三四九六七八九十", "短\n短", ""]
+    picked = remover.batch_candidates(Layout(texts))
+
+    def alike(text):
+        lines = [(len(line), line[0], line[len(line) // 2], line[-1]) for line in text.split("\n") if len(line) >= 10]
+        return len(set(lines)) < len(lines)
+
+    assert picked == [k for k, text in enumerate(texts) if alike(text)]
+    repeated = [k for k, text in enumerate(texts) if len(lines := [l for l in text.split("\n") if len(l) >= 10]) > len(set(lines))]
+    assert repeated and set(repeated) <= set(picked) and len(picked) < len(texts)
