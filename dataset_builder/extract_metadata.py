@@ -74,7 +74,8 @@ class MetadataExtractor(Stage):
             found.title = lines[title_index]
             consumed.add(title_index)
             self._trim_head(lines, title_index, consumed, doc)
-        anchor = max(i for i in (title_index, date_index, -1) if i is not None)
+        # the line the lone name sits under: the later of the title and the date (a generator here cost 1 us a text)
+        anchor = max(title_index if title_index is not None else -1, date_index if date_index is not None else -1)
         read_lone_names(lines, consumed, anchor, found)
         if marked:
             self._bylines_and_dateline(lines, doc.text, consumed, found)

@@ -145,6 +145,8 @@ class CrossDocumentBoilerplateRemover(GlobalStep[BoilerplateState, BoilerplateDe
 
     def apply(self, doc: Document, decision: BoilerplateDecision) -> None:
         """Remove the source's recurring lines; metadata lines stay (the extractor reads them)."""
+        if not decision:  # no source has a recurring line: no source key to make for each document
+            return
         common = decision.get(source_key(doc)) if doc.text else None
         if not common:
             return
