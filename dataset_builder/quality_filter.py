@@ -145,13 +145,19 @@ _TAGS = 1 << 16  # texts per sort: their number takes the top 20 bits of a key, 
 
 
 def _repeating(texts: list[str]) -> list[int]:
+    """The indexes of the texts (each longer than a 10-gram) where two 10-grams may be equal."""
     codes = code_points("".join(texts)).astype(np.uint64)
     pairs = (codes[:-1] << np.uint64(21)) | codes[1:]  # code points have 21 bits
     fours = pairs[:-2] * _MIX + pairs[2:]
     grams = (fours[:-4] * _MIX + fours[4:])[:-2] * _MIX + pairs[8:]  # characters i .. i+9
     starts, ends = text_bounds(texts)
     owner = np.repeat(np.arange(len(texts)), ends - starts)[: len(grams)]
-    inside = np.arange(len(grams)) + _NGRAM <= ends[owner]  # the n-gram ends within its text
+    # The n-grams starting in a text's last 9 characters run into the next text: every text is longer than that, so
+    # those 9 positions are its own (marked text by text: a comparison at every position cost twice as much).
+    inside = np.ones(len(grams), dtype=bool)
+    for back in range(1, _NGRAM):
+        tails = ends - back
+        inside[tails[tails < len(grams)]] = False
     keys = np.sort((owner[inside].astype(np.uint64) << np.uint64(44)) | (grams[inside] >> np.uint64(20)))
     return np.unique(keys[1:][keys[1:] == keys[:-1]] >> np.uint64(44)).tolist()
 
