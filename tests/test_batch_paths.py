@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dataset_builder.cleaning import CleanStage, line_hashes
+from dataset_builder.cleaning.base import BatchTrigger, LineOperator
 from dataset_builder.cleaning.cross_document import CrossDocumentBoilerplateRemover, countable_lines, source_key
 from dataset_builder.cleaning.page_chrome import JunkLineRemover
 from dataset_builder.cleaning.text_units import (
@@ -269,3 +270,18 @@ def test_duplicate_line_batch_answer_is_every_text_with_lines_alike(cleaned):
     assert picked == [k for k, text in enumerate(texts) if alike(text)]
     repeated = [k for k, text in enumerate(texts) if len(lines := [l for l in text.split("\n") if len(l) >= 10]) > len(set(lines))]
     assert repeated and set(repeated) <= set(picked) and len(picked) < len(texts)
+
+
+def test_exact_batch_matches_are_the_operators_own_question(cleaned):
+    """Where the batch's answer replaces `may_change` (word and class triggers only), it is `may_change` exactly."""
+    texts = _lines_and_pages(cleaned)
+    confirmed = 0
+    for operator in CleanStage(CleanConfig()).operators:
+        trigger = BatchTrigger(operator.triggers())
+        if not (isinstance(operator, LineOperator) and operator.confirmed_by_batch(trigger)):
+            continue
+        confirmed += 1
+        matches = trigger.matches(Layout(texts))
+        assert matches == [k for k, text in enumerate(texts) if operator.may_change(text)], operator.name
+        assert matches and len(matches) < len(texts) and set(matches) <= set(trigger.candidates(Layout(texts)))
+    assert confirmed >= 4  # spam, HTTP errors, copyright, navigation, related lists, teasers

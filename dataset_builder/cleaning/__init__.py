@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..config import CleanConfig
 from ..document import Document
 from ..stage import Stage
-from .base import BatchTrigger, CleaningOperator
+from .base import BatchTrigger, CleaningOperator, LineOperator
 from .control_char_remover import ControlCharRemover
 from .cross_document import CrossDocumentBoilerplateRemover
 from .gbk_misalignment_repairer import GbkMisalignmentRepairer
@@ -75,11 +75,18 @@ class CleanStage(Stage):
         for operator, trigger in self._operators:
             layout = layout or Layout([doc.text for doc in docs])  # code points only once a trigger asks
             picked = operator.batch_candidates(layout)  # the operator's own batch form first, else its trigger's
-            if picked is None and trigger:
+            confirmed = picked is None and isinstance(operator, LineOperator) and operator.confirmed_by_batch(trigger)
+            if confirmed:
+                picked = trigger.matches(layout)
+            elif picked is None and trigger:
                 picked = trigger.candidates(layout)
             todo = docs if picked is None else [docs[i] for i in picked]
             before = [doc.text for doc in todo]
-            operator.process_many(todo)
+            if confirmed:
+                for doc in todo:
+                    operator.edit_lines(doc)  # the batch's answer was the operator's own question
+            else:
+                operator.process_many(todo)
             if any(doc.text is not text for doc, text in zip(todo, before)):
                 layout = None
             if any(doc.rejection is not None for doc in todo):  # only the documents it saw can it have rejected

@@ -68,12 +68,19 @@ class LineOperator(CleaningOperator):
         raise NotImplementedError
 
     def __call__(self, doc: Document) -> None:
-        if not self.may_change(doc.text):
-            return
+        if self.may_change(doc.text):
+            self.edit_lines(doc)
+
+    def edit_lines(self, doc: Document) -> None:
         lines = doc.text.split("\n") if doc.text else []
         kept = self.kept_lines(lines, doc)
         if kept != lines:
             doc.text = "\n".join(kept)
+
+    def confirmed_by_batch(self, trigger: BatchTrigger) -> bool:
+        """Whether the batch's answer (`BatchTrigger.matches`) is this operator's `may_change`, so the documents it
+        picks need no search of their own (`edit_lines`)."""
+        return trigger.exact and type(self).may_change is CleaningOperator.may_change
 
 
 class BatchTrigger:
@@ -83,7 +90,10 @@ class BatchTrigger:
     def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
         specs = [word_spec(p) for p in patterns]
         self.words = WordTrigger([s for s in specs if s is not None]) if any(s is not None for s in specs) else None
+        self.word_patterns = tuple(p for p, s in zip(patterns, specs) if s is not None)
         self.patterns = tuple(p for p, s in zip(patterns, specs) if s is None)
+        # Only words and classes: `matches` answers exactly where one of the patterns finds something.
+        self.exact = self.words is not None and not self.patterns
 
     def __bool__(self) -> bool:
         return self.words is not None or bool(self.patterns)
@@ -93,6 +103,11 @@ class BatchTrigger:
         if self.patterns:
             found.update(batch_candidates(self.patterns, layout.texts))
         return sorted(found)
+
+    def matches(self, layout: Layout) -> list[int]:
+        """For an `exact` trigger: the indexes of the texts where `may_change` (of the base class) says True."""
+        assert self.words is not None and self.exact
+        return sorted(self.words.matches(layout, self.word_patterns))
 
 
 def batch_candidates(patterns: tuple[re.Pattern[str], ...], texts: list[str]) -> list[int]:
