@@ -8,6 +8,7 @@ import signal
 from collections.abc import Iterator, Sequence
 from functools import partial
 
+from ..memory import tune_allocator
 from ..phases import PhaseJob, ShardOutcome, run_shard
 from ..shards import Shard
 from .local import Engine
@@ -16,6 +17,7 @@ from .local import Engine
 def _start_worker() -> None:
     # Ctrl-C reaches every process of the terminal's group: the parent handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tune_allocator()
 
 
 class ProcessEngine(Engine):
