@@ -164,8 +164,8 @@ def _run_rows(path: Path) -> Iterator[dict]:
 
 
 def merge_runs(runs: Sequence[Path], schema: pa.Schema, merged: Path, on_batch=None) -> None:
-    """Merge sorted runs into one Arrow file of fixed batches (uncompressed: it is read back once, mapped).
-    `on_batch` sees every batch as it passes (the datasheet's tally)."""
+    """Merge sorted runs into one Arrow file of fixed batches (uncompressed: each shard is read back from it a column
+    at a time). `on_batch` sees every batch as it passes (the datasheet's tally)."""
     with pa.OSFile(str(merged), "wb") as out, pa.ipc.new_file(out, schema) as writer:
         for batch in merged_batches(runs, schema):
             if on_batch is not None:
