@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .cleaning.text_units import HAN_RANGES, code_points, han_count, has_running_text, per_text, text_bounds
+from .cleaning.text_units import HAN_RANGES, code_point_table, code_points, han_count, has_running_text, per_text, text_bounds
 from .config import FilterConfig
 from .document import Document
 from .stage import Stage
@@ -22,8 +22,7 @@ _LINE_END_PUNCT = tuple("。！？!?…”」』）)；;：:")
 _NGRAM = 10  # character n-gram length for the repetition signal
 _SHORT_TEXT = 400  # longer texts are measured in numpy (`_repeated_ngram_ratio_numpy`), one at a time
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_IS_HAN = np.zeros(0x110000, dtype=bool)  # code point -> Han
-_IS_HAN[np.r_[tuple(slice(start, stop) for start, stop in HAN_RANGES)]] = True
+_IS_HAN = code_point_table(ranges=HAN_RANGES)  # code point -> Han
 _KANA = re.compile(r"[\u3040-\u309f\u30a0-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
@@ -45,8 +44,7 @@ def line_end_punct_ratio(text: str) -> float:
     return sum(line.endswith(_LINE_END_PUNCT) for line in lines) / len(lines) if lines else 0.0
 
 
-_ENDS_LINE = np.zeros(0x110000, dtype=bool)
-_ENDS_LINE[[ord(c) for c in _LINE_END_PUNCT]] = True
+_ENDS_LINE = code_point_table(_LINE_END_PUNCT)
 
 
 def line_end_punct_ratios(texts: list[str]) -> list[float]:

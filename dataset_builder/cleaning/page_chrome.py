@@ -22,7 +22,8 @@ from ..document import Document
 from .base import LineOperator, candidate_lines, drop_lines
 from .metadata_lines import is_breadcrumb, is_metadata_line
 from .text_units import (
-    LETTER_OR_DIGIT_CLASS, LETTER_OR_DIGIT_RANGES, SENTENCE_END, SENTENCE_PUNCT, alternation, han_count, is_paragraph,
+    LETTER_OR_DIGIT_CLASS, LETTER_OR_DIGIT_RANGES, SENTENCE_END, SENTENCE_PUNCT, alternation, code_point_table, han_count,
+    is_paragraph,
 )
 from .word_triggers import Layout
 
@@ -80,10 +81,7 @@ _JUNK = re.compile(
 
 # What a line `_JUNK` matches is made of: anything but letters and digits, and the letters of its end markers. A match
 # spanning lines (its \\s takes line breaks) spans whole lines of these too, one of them not empty.
-_JUNK_CHARACTER = np.ones(0x110000, dtype=bool)
-for _start, _stop in LETTER_OR_DIGIT_RANGES:
-    _JUNK_CHARACTER[_start:_stop] = False
-_JUNK_CHARACTER[[ord(c) for c in "完全文本ENDnd"]] = True
+_JUNK_CHARACTER = code_point_table(ranges=LETTER_OR_DIGIT_RANGES, others=True) | code_point_table("完全文本ENDnd")
 
 
 class JunkLineRemover(LineOperator):

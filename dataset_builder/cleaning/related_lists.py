@@ -21,7 +21,7 @@ from ..document import Document
 from .base import LineOperator, candidate_lines, drop_lines
 from .metadata_lines import is_metadata_line
 from .page_chrome import navigation_share
-from .text_units import ELLIPSIS_END, SENTENCE_END, alternation, is_paragraph
+from .text_units import ELLIPSIS_END, SENTENCE_END, alternation, code_point_table, is_paragraph
 from .word_triggers import Layout
 
 _HEADING_WORDS = (
@@ -113,8 +113,7 @@ class PageTailTrimmer(LineOperator):
         return lines
 
 
-_CLOSES_SENTENCE = np.zeros(0x110000, dtype=bool)
-_CLOSES_SENTENCE[[ord(c) for c in "。！？!?…；;"]] = True
+_CLOSES_SENTENCE = code_point_table("。！？!?…；;")
 
 
 def last_lines_close_sentences(layout: Layout) -> np.ndarray:

@@ -52,6 +52,16 @@ def text_bounds(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
+def code_point_table(chars: str = "", ranges: tuple[tuple[int, int], ...] = (), *, others: bool = False) -> np.ndarray:
+    """A flag per code point (for `np.take` over a batch's code points): `not others` for `chars` and for the
+    [start, stop) `ranges`, `others` for every other code point."""
+    table = np.full(0x110000, others, dtype=bool)
+    for start, stop in ranges:
+        table[start:stop] = not others
+    table[[ord(c) for c in chars]] = not others
+    return table
+
+
 def per_text(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """How many of each text's code points are flagged."""
     total = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..document import Document
 from .base import CleaningOperator
-from .text_units import per_text
+from .text_units import code_point_table, per_text
 from .word_triggers import Layout
 
 # ftfy's defaults include NFKC normalisation and width folding, which would turn ，。： into ASCII.
@@ -34,10 +34,8 @@ _NOTHING_TO_FIX_RANGES = (
 _NOTHING_TO_FIX = re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _NOTHING_TO_FIX_RANGES) + "]*")
 # The same class as a table, for a whole batch (`UnicodeFixer.batch_candidates`); the backslash is in the class but
 # flagged anyway, for the line breaks escaped twice.
-_MAY_NEED_FIXING = np.ones(0x110000, dtype=bool)
-for _low, _high in _NOTHING_TO_FIX_RANGES:
-    _MAY_NEED_FIXING[_low : _high + 1] = False
-_MAY_NEED_FIXING[ord("\\")] = True
+_MAY_NEED_FIXING = code_point_table(ranges=tuple((low, high + 1) for low, high in _NOTHING_TO_FIX_RANGES), others=True)
+_MAY_NEED_FIXING |= code_point_table("\\")
 
 
 class UnicodeFixer(CleaningOperator):

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..document import Document
 from .base import CleaningOperator
+from .text_units import code_point_table
 from .word_triggers import Layout
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\u2060\u180e]+")
@@ -29,8 +30,7 @@ def is_clean(text: str) -> bool:
     return not text or (text[0] not in _BLANKS and text[-1] not in _BLANKS and _UNCLEAN.search(text) is None)
 
 
-_IS_BLANK = np.zeros(0x110000, dtype=bool)
-_IS_BLANK[[ord(c) for c in _BLANKS]] = True
+_IS_BLANK = code_point_table(_BLANKS)
 
 
 def unclean_texts(layout: Layout) -> list[int]:
