@@ -22,15 +22,17 @@ import ctypes.util
 import pyarrow as pa
 
 
-def _malloc_trim():
+def _glibc():
+    """The C library when it is glibc (it has malloc_trim and mallopt), else None (musl, macOS, Windows)."""
     name = ctypes.util.find_library("c")
     try:
-        return ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows): nothing to trim
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
         return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
 
 
-_TRIM = _malloc_trim()
+_GLIBC = _glibc()
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameters (malloc.h)
 
 
@@ -39,14 +41,13 @@ def tune_allocator() -> None:
     threshold) in its heap and up to 256 MiB of free heap before trimming. Not for the build's own process: it
     would change the caller's allocator for good (glibc cannot read back the old values), and on one worker it
     raised the 16x peak (751-765 MiB against 624-633) for a 1.5 s gain. Elsewhere than glibc, nothing."""
-    if _TRIM is not None:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c")).mallopt
-        mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)
-        mallopt(_M_TRIM_THRESHOLD, 256 * 1024 * 1024)
+    if _GLIBC is not None:
+        _GLIBC.mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)
+        _GLIBC.mallopt(_M_TRIM_THRESHOLD, 256 * 1024 * 1024)
 
 
 def return_freed_memory() -> None:
     """Arrow's pool's free pages back to the system, and glibc's (malloc_trim; elsewhere glibc's are kept)."""
     pa.default_memory_pool().release_unused()
-    if _TRIM is not None:
-        _TRIM(0)
+    if _GLIBC is not None:
+        _GLIBC.malloc_trim(0)

@@ -331,7 +331,7 @@ def test_sink_shards_streamed_a_column_at_a_time_have_the_bytes_of_the_whole_tab
     assert [(Path(f.path).name, f.arrow_bytes, (f.sha256, f.bytes)) for f in files] == expected
     assert all(pq.ParquetFile(tmp_path / f.path).metadata.num_row_groups >= 3 for f in files)
     for start, stop in ((0, 0), (5, 17), (1000, 1030), (0, whole.num_rows), (whole.num_rows - 3, whole.num_rows)):
-        part = sinks._rows_of(merged, [b.num_rows for b in whole.to_batches()], start, stop)
+        part = sinks._rows_of(merged, schema, [b.num_rows for b in whole.to_batches()], start, stop)
         assert part.equals(whole.slice(start, stop - start).combine_chunks()) and part.schema == whole.schema
 
 

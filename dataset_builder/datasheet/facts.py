@@ -170,10 +170,10 @@ KEPT_COLUMNS = ["id", "num_chars", "published_at", "source", "script", "language
 @dataclass
 class FactsTally:
     """Mergeable counts of a release's rows, filled by the build while it writes them or by one scan of an
-    existing release: the figures of the datasheet and card come from this either way. Nothing in it grows with
-    the number of documents but `duplicate_of`, the set of kept documents that have a removed copy (at most one
-    id per kept document): a 16x repeated input kept 300,000 rows of (id, stage, reason, details) and
-    (id, duplicate_of, kind) in lists, the largest part of the memory its release writer used."""
+    existing release: the figures of the datasheet and card come from this either way. It holds no row per
+    document, only counters and `duplicate_of`, the set of kept documents that have a removed copy (at most one
+    id per kept document): lists of (id, stage, reason, details) and (id, duplicate_of, kind), 300,000 rows for a
+    16x repeated input, were the largest part of the memory its release writer used."""
 
     split_documents: Counter = field(default_factory=Counter)
     split_characters: Counter = field(default_factory=Counter)

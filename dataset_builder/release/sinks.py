@@ -210,7 +210,7 @@ def write_sink(runs: Sequence[Path], schema: pa.Schema, folder: Path, prefix: st
     per_shard = math.ceil(rows / count) if rows else 0
     written = []
     for index in range(count):
-        part = _rows_of(merged, batch_rows, index * per_shard, min(rows, (index + 1) * per_shard))
+        part = _rows_of(merged, schema, batch_rows, index * per_shard, min(rows, (index + 1) * per_shard))
         written.append(write_parquet(part, folder / shard_name(prefix, index, count), release_dir))
         del part
     merged.unlink()
@@ -226,14 +226,13 @@ def _batch_sizes(merged: Path) -> tuple[list[int], int]:
         return [b.num_rows for b in batches], sum(b.nbytes for b in batches)
 
 
-def _rows_of(merged: Path, batch_rows: list[int], start: int, stop: int) -> pa.Table:
+def _rows_of(merged: Path, schema: pa.Schema, batch_rows: list[int], start: int, stop: int) -> pa.Table:
     """Rows [start, stop) of the merged file, as `slice(start, stop - start).combine_chunks()` of the whole file
     gives them (a column inside one batch stays that batch's slice), built a column at a time from reads of that
-    column alone: the peak is the shard once, not the shard beside the mapped file it came from."""
-    with pa.OSFile(str(merged)) as source:
-        file_schema = pa.ipc.open_file(source).schema
+    column alone: the peak is the shard once, not the shard beside the mapped file it came from. `schema` is the
+    one the file was written with (merge_runs)."""
     columns = []
-    for field_index, field in enumerate(file_schema):
+    for field_index, field in enumerate(schema):
         options = pa.ipc.IpcReadOptions(included_fields=[field_index])
         pieces, first = [], 0
         with pa.OSFile(str(merged)) as source:
@@ -247,4 +246,4 @@ def _rows_of(merged: Path, batch_rows: list[int], start: int, stop: int) -> pa.T
         # count is known decides whether the result gets a validity bitmap, which `num_bytes` counts.
         column = pa.Table.from_arrays([pa.chunked_array(pieces, type=field.type)], names=[field.name])
         columns.append(column.combine_chunks().column(0))
-    return pa.Table.from_arrays(columns, schema=file_schema)
+    return pa.Table.from_arrays(columns, schema=schema)
