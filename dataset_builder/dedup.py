@@ -11,20 +11,23 @@ documents the previous one kept, and because the split is drawn from the cluster
 cluster never straddles splits and a kept document keeps its split.
 
 - `observe`: per active document, its id, `published_at`, a 16-byte digest of its text and (near on) its
-  MinHash signature; no text;
-- `merge`: the union of two such maps (ids are unique across a build);
+  MinHash signature; no text; as columns (`Observed`), not an object per document;
+- `merge`: the rows of both states (ids are unique across a build), concatenated;
 - `decide`: exact groups, then near clusters of the groups' survivors; every member of a cluster of two or more
   gets its placement: the cluster's id (the survivor's id) and size, and for a copy its kind (`exact`: the same
   text as the survivor; `near`: otherwise) and estimated Jaccard similarity to the survivor;
 - `apply`: sets `cluster_id`, `cluster_size` and, on a copy, `duplicate_of` (always the survivor, never another
   copy), `duplicate_kind` and `duplicate_similarity`.
-Every input to `decide` is keyed by id, so the result does not depend on batch size, merge order or engine.
+`decide` depends on the set of rows alone, never on their order, so the result does not depend on batch size,
+merge order or engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from .config import DedupConfig
 from .dedup_exact import exact_groups, text_digest
@@ -35,13 +38,30 @@ from .stage import Stage
 
 
 @dataclass(frozen=True)
-class Seen:
-    digest: bytes  # 16-byte BLAKE2b of the cleaned text
-    published_at: str | None
-    signature: bytes | None  # num_perm little-endian uint32 values; None: near off, or no letter or digit
+class Observed:
+    """The state: what was seen of each active document, one row per document, in the order observed. Columns
+    instead of an object per document: merging concatenates arrays, a shard's state pickles as a few buffers, and
+    `decide` finds exact copies with one sort (the 16-byte digests as integers) and near ones on the signature
+    matrix as it is."""
 
+    ids: list[str]
+    published: list[str | None]
+    digests: np.ndarray  # (n, 16) uint8: BLAKE2b of the cleaned text
+    signatures: np.ndarray  # (n, num_perm) little-endian uint32 (n, 0) with near off; zeros where not `signed`
+    signed: np.ndarray  # (n,) bool: the row has a signature (near on, and the text has a letter or digit)
 
-Observed = dict[str, Seen]  # state: id -> what was seen
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @staticmethod
+    def concatenate(states: Sequence[Observed]) -> Observed:
+        return Observed([i for s in states for i in s.ids], [p for s in states for p in s.published],
+                        np.concatenate([s.digests for s in states]), np.concatenate([s.signatures for s in states]),
+                        np.concatenate([s.signed for s in states]))
+
+    def signatures_by_id(self) -> dict[str, bytes]:
+        """id -> signature bytes, of the signed rows (the form dedup_near.candidate_pairs and the leak check take)."""
+        return {self.ids[i]: self.signatures[i].tobytes() for i in np.flatnonzero(self.signed).tolist()}
 
 
 @dataclass(frozen=True)
@@ -65,17 +85,20 @@ class Duplicates(GlobalStep[Observed, Placements]):
         self.state_note = f"per active document: its id, published_at, a 16-byte text digest{signature_bytes}"
 
     def observe(self, docs: Sequence[Document]) -> Observed:
-        state: Observed = {}
-        for doc in docs:
-            sig = signature(doc.text, self.config) if self.config.near else None
-            state[doc.id] = Seen(text_digest(doc.text), doc.published_at, None if sig is None else sig.tobytes())
-        return state
+        width = self.config.num_perm if self.config.near else 0
+        unsigned = np.zeros(width, "<u4")
+        signatures = [signature(doc.text, self.config) for doc in docs] if width else [None] * len(docs)
+        return Observed(
+            [doc.id for doc in docs], [doc.published_at for doc in docs],
+            np.frombuffer(b"".join(text_digest(doc.text) for doc in docs), np.uint8).reshape(len(docs), 16),
+            np.array([unsigned if sig is None else sig for sig in signatures], "<u4").reshape(len(docs), width),
+            np.array([sig is not None for sig in signatures], bool).reshape(len(docs)))
 
     def merge(self, a: Observed, b: Observed) -> Observed:
-        if len(a) < len(b):
-            a, b = b, a
-        a.update(b)
-        return a
+        return Observed.concatenate([a, b])
+
+    def merge_many(self, states: Sequence[Observed]) -> Observed:
+        return Observed.concatenate(states)
 
     def previous_kept(self) -> frozenset[str]:
         source = self._previous_kept
@@ -83,20 +106,22 @@ class Duplicates(GlobalStep[Observed, Placements]):
 
     def decide(self, state: Observed) -> Placements:
         previous = self.previous_kept()
+        row = {id_: i for i, id_ in enumerate(state.ids)}
 
         def rank(id_: str) -> tuple:
-            published = state[id_].published_at
+            published = state.published[row[id_]]
             return (id_ not in previous, published is None, published or "", id_)
 
-        copies = exact_groups({id_: seen.digest for id_, seen in state.items()}, rank)
-        exact_copies = {c for group in copies.values() for c in group}
-        heads = {id_: seen.signature for id_, seen in state.items()
-                 if id_ not in exact_copies and seen.signature is not None}
-        near = near_clusters(heads, self.config, rank) if self.config.near else {}
-        return self._placements(state, copies, near)
+        copies = exact_groups(state.ids, state.digests, rank)
+        exact_copies = {row[c] for group in copies.values() for c in group}
+        heads = [i for i in np.flatnonzero(state.signed).tolist() if i not in exact_copies]
+        heads = range(len(state)) if len(heads) == len(state) else heads
+        near = near_clusters([state.ids[i] for i in heads], state.signatures, heads, self.config, rank) \
+            if self.config.near else {}
+        return self._placements(state, row, copies, near)
 
     @staticmethod
-    def _placements(state: Observed, copies: dict[str, list[str]], near: dict) -> Placements:
+    def _placements(state: Observed, row: dict[str, int], copies: dict[str, list[str]], near: dict) -> Placements:
         """Every member of an exact group or a near cluster of two or more, placed in its final cluster."""
         heads = set(copies) | set(near)
         members: dict[str, list[tuple[str, float]]] = {}  # survivor -> (member, similarity of its exact group)
@@ -108,7 +133,7 @@ class Duplicates(GlobalStep[Observed, Placements]):
             for member, similarity in group:
                 if member == survivor:
                     decision[member] = Placement(survivor, len(group), None, 1.0)
-                elif state[member].digest == state[survivor].digest:
+                elif (state.digests[row[member]] == state.digests[row[survivor]]).all():
                     decision[member] = Placement(survivor, len(group), "exact", 1.0)
                 else:
                     decision[member] = Placement(survivor, len(group), "near", similarity)

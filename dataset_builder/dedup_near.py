@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import version as installed_version
 from itertools import combinations
@@ -106,16 +106,19 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)  # the smaller root wins: the forest does not depend on order
 
 
-def near_clusters(signatures: dict[str, bytes], config: DedupConfig, rank: Callable[[str], tuple]) -> dict[str, Member]:
-    """Members of the clusters of two or more among `signatures` (id -> signature bytes): candidate pairs from
-    LSH bands, confirmed by the estimated Jaccard similarity (unless `threshold` is 0), joined by union-find. A
-    cluster's survivor is its member with the lowest `rank`; every member maps to the survivor and its estimated
-    similarity to it (1.0 for the survivor itself)."""
-    pairs = sorted(candidate_pairs(signatures, sorted(signatures), config))
+def near_clusters(ids: list[str], signatures: np.ndarray, rows: list[int], config: DedupConfig,
+                  rank: Callable[[str], tuple]) -> dict[str, Member]:
+    """Members of the clusters of two or more among `ids` (the signature of `ids[i]`, num_perm uint32 values, is
+    row `rows[i]` of `signatures`; any order): candidate pairs from LSH bands, confirmed by the estimated Jaccard
+    similarity (unless `threshold` is 0), joined by union-find. A cluster's survivor is its member with the lowest
+    `rank`; every member maps to the survivor and its estimated similarity to it (1.0 for the survivor itself)."""
+    pairs = sorted(candidate_row_pairs(signatures, rows, ids, config))
     paired = sorted({id_ for pair in pairs for id_ in pair})  # a document in no pair stays alone: no forest
+    row = dict(zip(ids, rows))
+    similar = _similarities(signatures, [row[a] for a, _ in pairs], [row[b] for _, b in pairs])
     forest = _UnionFind(paired)
-    for a, b in pairs:
-        if config.threshold <= 0 or estimated_jaccard(signatures[a], signatures[b]) >= config.threshold:
+    for (a, b), similarity in zip(pairs, similar):
+        if config.threshold <= 0 or similarity >= config.threshold:
             forest.union(a, b)
     groups: dict[str, list[str]] = {}
     for id_ in paired:
@@ -125,22 +128,47 @@ def near_clusters(signatures: dict[str, bytes], config: DedupConfig, rank: Calla
         if len(group) < 2:
             continue
         survivor = min(group, key=rank)
-        kept = signatures[survivor]
-        for id_ in group:
-            members[id_] = Member(survivor, 1.0 if id_ == survivor else estimated_jaccard(signatures[id_], kept))
+        to_survivor = _similarities(signatures, [row[i] for i in group], [row[survivor]] * len(group))
+        for id_, similarity in zip(group, to_survivor):
+            members[id_] = Member(survivor, 1.0 if id_ == survivor else similarity)
     return members
 
 
+def _similarities(signatures: np.ndarray, rows_a: list[int], rows_b: list[int]) -> list[float]:
+    """estimated_jaccard of each pair of rows, computed for all pairs at once (the same floats)."""
+    similarities: list[float] = []
+    for start in range(0, len(rows_a), _PAIRS_AT_ONCE):  # bounded temporaries, however many candidates
+        a, b = rows_a[start:start + _PAIRS_AT_ONCE], rows_b[start:start + _PAIRS_AT_ONCE]
+        equal = np.count_nonzero(signatures[a] == signatures[b], axis=1)
+        similarities += [count / signatures.shape[1] for count in equal.tolist()]
+    return similarities
+
+
+_PAIRS_AT_ONCE = 16384  # two such blocks of 128-value signatures are 16 MiB
+
+
 def candidate_pairs(signatures: dict[str, bytes], ids: list[str], config: DedupConfig) -> set[tuple[str, str]]:
-    """Pairs (a < b) of documents whose signatures agree on every row of at least one band."""
+    """Pairs (a < b) of documents whose signatures (id -> signature bytes) agree on every row of at least one band."""
     if len(ids) < 2:
         return set()
-    matrix = np.frombuffer(b"".join(signatures[i] for i in ids), dtype="<u4").reshape(len(ids), config.bands, config.rows)
-    by_band = np.ascontiguousarray(matrix.transpose(1, 0, 2))  # each band's rows in one block
+    matrix = np.frombuffer(b"".join(signatures[i] for i in ids), dtype="<u4").reshape(len(ids), -1)
+    return candidate_row_pairs(matrix, range(len(ids)), ids, config)
+
+
+def candidate_row_pairs(signatures: np.ndarray, rows: Sequence[int], ids: list[str],
+                        config: DedupConfig) -> set[tuple[str, str]]:
+    """candidate_pairs of `ids`, the signature of `ids[i]` being row `rows[i]` of `signatures` (any order). One
+    band's values are taken at a time: no copy of the whole matrix."""
+    if len(ids) < 2:
+        return set()
+    whole = rows == range(len(signatures))  # every row, in order: each band is a view
+    picked = None if whole else np.asarray(rows, dtype=np.intp)
     pairs: set[tuple[str, str]] = set()
     for band in range(config.bands):
-        for group in equal_rows(by_band[band]):
-            pairs.update(combinations([ids[i] for i in sorted(group)], 2))  # ids are sorted
+        columns = slice(band * config.rows, (band + 1) * config.rows)
+        values = signatures[:, columns] if whole else signatures[picked, columns]
+        for group in equal_rows(values):
+            pairs.update(combinations(sorted(ids[i] for i in group), 2))
     return pairs
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from .errors import WorkFolderError
 from .writing import dump_json, write_atomic
 
-WORK_FORMAT = 3  # 2: every phase writes sink runs of the documents it finished; 3: cross-document line hashes from line_hashes.py
+WORK_FORMAT = 4  # 2: every phase writes sink runs of the documents it finished; 3: cross-document line hashes from line_hashes.py; 4: the dedup state as columns (dedup.Observed)
 
 
 class WorkFolder:

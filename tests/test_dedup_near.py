@@ -184,15 +184,15 @@ def test_sorted_band_candidates_equal_hashed_band_buckets():
 
     config = DedupConfig(bands=64, rows=2, num_perm=128)
     step = Duplicates(config)
-    state = step.observe(corpus() + [doc(f"t{k}", with_chrome(t, 2)) for k, t in SEED_TEXTS.items()])
-    ids = sorted(state)
+    signatures = step.observe(corpus() + [doc(f"t{k}", with_chrome(t, 2)) for k, t in SEED_TEXTS.items()]).signatures_by_id()
+    ids = sorted(signatures)
     buckets: dict[tuple[int, bytes], list[str]] = {}
     for id_ in ids:
-        sig, width = state[id_].signature, 4 * config.rows
+        sig, width = signatures[id_], 4 * config.rows
         for band in range(config.bands):
             buckets.setdefault((band, sig[band * width:(band + 1) * width]), []).append(id_)
     hashed = {p for b in buckets.values() for p in combinations(b, 2)}
-    assert len(hashed) > 10 and candidate_pairs({i: state[i].signature for i in ids}, ids, config) == hashed
+    assert len(hashed) > 10 and candidate_pairs(signatures, ids, config) == hashed
 
 
 def test_exact_and_near_copies_form_one_cluster_pointing_at_its_survivor():
@@ -233,10 +233,39 @@ def test_equal_rows_groups_exactly_the_equal_rows_even_when_their_mixes_collide(
     if mix is not None:
         monkeypatch.setattr(dedup_near, "_MIX", np.uint64(mix))
     state = Duplicates(DedupConfig()).observe(corpus() + [doc(f"t{k}", with_chrome(t, 2)) for k, t in SEED_TEXTS.items()])
-    values = np.frombuffer(b"".join(state[i].signature for i in sorted(state)), dtype="<u4").reshape(-1, 4)
+    values = state.signatures[state.signed].reshape(-1, 4)
     values = np.vstack([values, values[::7], values[:, ::-1]])  # repeats, and rows of the same values reordered
     oracle: dict[bytes, list[int]] = {}
     for row in range(len(values)):
         oracle.setdefault(values[row].tobytes(), []).append(row)
     expected = sorted(group for group in oracle.values() if len(group) > 1)
     assert len(expected) > 10 and sorted(sorted(g) for g in dedup_near.equal_rows(values)) == expected
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_exact_groups_sorted_as_integers_equal_those_of_a_dict_of_digests(seed):
+    """exact_groups finds equal digests by sorting them as pairs of integers; a dict keyed by the digest bytes,
+    in any row order, must give the same groups and survivors (digests that differ in one half only included)."""
+    import random
+
+    import numpy as np
+
+    from dataset_builder.dedup_exact import exact_groups
+
+    rng = random.Random(seed)
+    pool = [rng.randbytes(16) for _ in range(40)]
+    pool += [d[:8] + pool[0][8:] for d in pool[1:6]] + [pool[0][:8] + d[8:] for d in pool[6:11]]
+    ids = [f"d{n:04d}" for n in range(600)]
+    rng.shuffle(ids)
+    digests = [rng.choice(pool) for _ in ids]
+    rank = lambda id_: (int(id_[1:]) % 7, id_)  # noqa: E731
+    oracle: dict[bytes, list[str]] = {}
+    for id_, digest in zip(ids, digests):
+        oracle.setdefault(digest, []).append(id_)
+    expected = {}
+    for members in oracle.values():
+        if len(members) > 1:
+            survivor = min(members, key=rank)
+            expected[survivor] = sorted(m for m in members if m != survivor)
+    found = exact_groups(ids, np.frombuffer(b"".join(digests), np.uint8).reshape(-1, 16), rank)
+    assert len(expected) > 20 and found == expected
