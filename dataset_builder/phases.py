@@ -205,15 +205,25 @@ class _MergedState:
     """A phase's global-step state, merged in shard order as the shards finish, so the driver merges while the
     workers run the later shards instead of after the phase; `MERGE_AT_ONCE` shard states at a time, since one
     merge of many costs less than many of two (merge is associative and commutative: the grouping and the order
-    cannot change the decision; shard order keeps even the state's layout the same whatever the engine)."""
+    cannot change the decision; shard order keeps even the state's layout the same whatever the engine).
+
+    A merge costs time in proportion to the states it is given (the dedup state's arrays are concatenated, the
+    boilerplate counts sorted again), so merged states are kept as a stack of levels, as in a binary counter: a
+    new merge joins the top level only once that holds no more shards than it, so each shard's part is merged
+    about log2(shards / MERGE_AT_ONCE) times, instead of once for every later merge."""
 
     MERGE_AT_ONCE = 16
 
     def __init__(self, work: WorkFolder, phase: Phase, step, shards: Sequence[Shard]) -> None:
         self.work, self.phase, self.step, self.shards = work, phase, step, shards
-        self.merged = 0  # shards[:merged] are in `state` or `pending`
-        self.state = None
+        self.merged = 0  # shards[:merged] are in `levels` or `pending`
+        self.levels: list[tuple[int, Any]] = []  # (shards merged in it, its state), oldest first, fewer shards on top
         self.pending: list = []
+
+    @property
+    def state(self):
+        """The state of every shard merged so far (once `advance(..., last=True)` has run: of them all)."""
+        return self.levels[0][1] if self.levels else None
 
     def advance(self, finished, last: bool = False) -> None:
         """Take the shards from the next unmerged one on, as long as each is in `finished` (shard indices); with
@@ -223,13 +233,22 @@ class _MergedState:
             self.merged += 1
             if len(self.pending) >= self.MERGE_AT_ONCE:
                 self._merge_pending()
-        if last:
-            self._merge_pending()
+        if last:  # every level and what is pending, in one merge
+            states = [state for _, state in self.levels] + self.pending
+            count = sum(n for n, _ in self.levels) + len(self.pending)
+            if states:
+                self.levels = [(count, states[0] if len(states) == 1 else self.step.merge_many(states))]
+            self.pending = []
 
     def _merge_pending(self) -> None:
-        if self.pending:
-            parts = self.pending if self.state is None else [self.state, *self.pending]
-            self.state, self.pending = self.step.merge_many(parts), []
+        if not self.pending:
+            return
+        count, parts = len(self.pending), self.pending
+        while self.levels and self.levels[-1][0] <= count:
+            below, state = self.levels.pop()
+            count, parts = count + below, [state, *parts]
+        self.levels.append((count, self.step.merge_many(parts)))
+        self.pending = []
 
 
 @dataclass

@@ -43,3 +43,45 @@ def test_merging_shard_states_in_any_grouping_gives_the_state_of_all_documents(t
     for merged in (at_once, in_pairs, grouped):
         assert as_plain(merged) == whole
     assert step.decide(at_once) == step.decide(step.observe(docs)) and step.decide(at_once)
+
+
+def _dedup_plain(state):
+    return (state.ids, state.published, state.digests.tolist(), state.signatures.tolist(), state.signed.tolist())
+
+
+@pytest.mark.parametrize("kind", ["boilerplate", "dedup"])
+def test_the_driver_merging_in_levels_gives_the_state_of_one_merge_of_every_shard(tmp_path, monkeypatch, kind):
+    """The driver merges shard states as they finish, in a stack of levels (phases._MergedState): 11 shards
+    finishing out of order, merged two at a time, give the state one merge of all of them in shard order gives,
+    layout included, and no merge is handed the whole state again for every later pair of shards."""
+    from types import SimpleNamespace
+
+    from dataset_builder import phases
+    from dataset_builder.config import DedupConfig
+    from dataset_builder.dedup import Duplicates
+    from dataset_builder.shards import Shard
+    from dataset_builder.work import WorkFolder
+
+    step = CrossDocumentBoilerplateRemover(min_docs=2, min_fraction=0.1) if kind == "boilerplate" \
+        else Duplicates(DedupConfig())
+    plain = as_plain if kind == "boilerplate" else _dedup_plain
+    docs = sites_corpus()
+    cuts = [len(docs) * k // 11 for k in range(12)]
+    parts = [docs[a:b] for a, b in zip(cuts, cuts[1:])]
+    work = WorkFolder.open(tmp_path / "work", {"test": kind}, resume=False)
+    shards = [Shard(i, 0, ("f",), ("f",), ((0, 0),)) for i in range(len(parts))]
+    for shard, part in zip(shards, parts):
+        work.save(1, shard.name + phases.STATE, step.observe(part))
+    monkeypatch.setattr(phases._MergedState, "MERGE_AT_ONCE", 2)
+    given: list[int] = []  # how many states each merge is handed
+    merge_many = step.merge_many
+    monkeypatch.setattr(step, "merge_many", lambda states: given.append(len(states)) or merge_many(states))
+    merging = phases._MergedState(work, SimpleNamespace(index=1), step, shards)
+    finished: set[int] = set()
+    for index in [1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 10]:
+        finished.add(index)
+        merging.advance(finished)
+    merging.advance(finished, last=True)
+    one_merge = merge_many([step.observe(part) for part in parts])
+    assert merging.merged == len(shards) and plain(merging.state) == plain(one_merge)
+    assert given == [2, 3, 2, 4, 2, 3] and len(merging.levels) == 1
