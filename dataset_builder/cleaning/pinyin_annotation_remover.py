@@ -16,8 +16,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
-
 from ..document import Document
 from .base import CleaningOperator
 from .opencc_table import simplified_sources
@@ -41,6 +39,10 @@ def _toneless(syllable: str) -> str:
 @lru_cache(maxsize=65536)
 def _readings(han: str) -> frozenset[str]:
     """The readings of a character and of the Simplified characters it may stand for."""
+    # Imported on the first annotation-like match: its phrase tables take 0.1 s to load in every worker process,
+    # and most texts have no parenthesised Latin right after a Han character.
+    from pypinyin import Style, pinyin
+
     found = pinyin(han, style=Style.TONE, heteronym=True, errors="ignore")
     counterparts = {converter("t2s").convert(han)} | simplified_sources().get(han, frozenset())
     for simplified in sorted(counterparts - {han}):
