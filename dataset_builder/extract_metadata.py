@@ -25,7 +25,7 @@ from .metadata.labels import read_labels, split_keywords
 from .metadata.layout import HEAD_LINES, TAIL_LINES, head_end
 from .metadata.names import is_person_name
 from .metadata.sources import read_breadcrumb, read_dateline, read_periodical
-from .metadata.titles import choose_title, title_like
+from .metadata.titles import choose_title, plain_titles, title_like
 from .stage import Stage
 
 __all__ = ["MetadataExtractor", "is_person_name", "iso_datetime", "split_keywords", "title_like"]
@@ -56,20 +56,23 @@ class MetadataExtractor(Stage):
 
     def process_many(self, docs: list[Document]) -> None:
         """The marks every step but the headline and the lone name needs are looked up for the whole batch at once
-        (in numpy, `BatchTrigger`); a text with none of them skips those steps."""
-        marked = set(self._marks.candidates(Layout([doc.text for doc in docs])))
+        (in numpy, `BatchTrigger`); a text with none of them skips those steps. So is whether each first line is a
+        plain title (`plain_titles`), which most headlines and poem titles are."""
+        texts = [doc.text for doc in docs]
+        marked = set(self._marks.candidates(Layout(texts)))
+        plain = plain_titles([text.partition("\n")[0] for text in texts])
         for i, doc in enumerate(docs):
-            self.process(doc, marked=i in marked)
+            self.process(doc, marked=i in marked, plain_first=plain[i])
 
-    def process(self, doc: Document, marked: bool = True) -> None:
+    def process(self, doc: Document, marked: bool = True, plain_first: bool = False) -> None:
         """`marked=False` says the text holds none of `_MARKS`: no metadata line (so nothing consumed, no date, no
         anchor), no byline closing with a parenthesis, no reporter, no dateline; the headline and a lone name are
-        read alike."""
+        read alike. `plain_first=True` says its first line is a plain title (see `choose_title`)."""
         lines = doc.text.split("\n") if doc.text else []
         found = Found()
         consumed: set[int] = set()
         date_index, anchors = self._metadata_lines(lines, doc.text, found, consumed) if marked else (None, set())
-        title_index = choose_title(lines, consumed, date_index, anchors)
+        title_index = choose_title(lines, consumed, date_index, anchors, plain_first)
         if title_index is not None:
             found.title = lines[title_index]
             consumed.add(title_index)

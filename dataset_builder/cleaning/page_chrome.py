@@ -163,6 +163,8 @@ _LINK_BAR_SEPARATOR = re.compile(r"\s*[|｜]\s*|\s+[·•]\s+|\s+")
 
 _NAVIGATION_WORDS = re.compile(alternation(NAVIGATION_WORDS))
 _NAVIGATION_SHAPE = re.compile(alternation(("|", "｜", "大 中 小", "大中小", "  ", " · ", " • ")))
+# A line holding neither (pure alternations: `word_triggers` can ask them of a batch) is not navigation.
+NAVIGATION_TRIGGERS = (_NAVIGATION_WORDS, _NAVIGATION_SHAPE)
 
 
 def navigation_share(line: str) -> tuple[int, int]:

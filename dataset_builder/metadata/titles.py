@@ -16,8 +16,11 @@ import re
 from collections.abc import Sequence
 from itertools import islice
 
-from ..cleaning.page_chrome import holds_one_navigation_word, is_navigation
-from ..cleaning.text_units import HAN
+import numpy as np
+
+from ..cleaning.page_chrome import NAVIGATION_TRIGGERS, holds_one_navigation_word, is_navigation
+from ..cleaning.text_units import HAN, HAN_RANGES, code_point_table, per_text
+from ..cleaning.word_triggers import Layout, WordTrigger, word_spec
 from .layout import HEAD_LINES, is_running_text
 from .names import is_person_name, names
 
@@ -28,15 +31,22 @@ _FULL_STOP_INSIDE = re.compile(r"。|(?<![0-9０-９])．(?![0-9０-９．]|$)")
 _CLAUSE_MARK = re.compile(r"[，,；;]")
 _BANNER_SEPARATOR = re.compile(r"\s+[-–—|｜]+\s+|\s*_+\s*|\s*[|｜]\s*")
 _BANNER_WORDS = re.compile(r"^(?:欢迎(?:访问|光临|来到|您访问)|歡迎(?:訪問|光臨|來到))|(?:首页|主页|首頁|主頁|官网|官網|官方网站|門戶網站|门户网站)$")
-_SITE_OR_CHANNEL = re.compile(r"^[^\s]{2,12}(?:网|網|在线|在線|日报|日報|晚报|晚報|频道|頻道|栏目|欄目|专题|專題|专栏|專欄|论坛|論壇)$")
-_SUBHEAD_OPENING = re.compile(r"^(?:——|—|－－|--|副标题|副題)")
+_SITE_OR_CHANNEL_ENDINGS = (
+    "网", "網", "在线", "在線", "日报", "日報", "晚报", "晚報", "频道", "頻道", "栏目", "欄目", "专题", "專題", "专栏", "專欄", "论坛",
+    "論壇",
+)
+_SITE_OR_CHANNEL = re.compile(r"^[^\s]{2,12}(?:" + "|".join(_SITE_OR_CHANNEL_ENDINGS) + ")$")
+_SUBHEAD_OPENINGS = ("——", "—", "－－", "--", "副标题", "副題")
+_SUBHEAD_OPENING = re.compile("^(?:" + "|".join(_SUBHEAD_OPENINGS) + ")")
 _LABEL_END = re.compile(r"[:：]$")
 # Menus and banners are not candidates, so the headline is among the first few left (verse lines after it are not).
 _MAX_CANDIDATES = 4
 
 
 # Every banner has one of these; the other lines are not examined further.
-_BANNER_HINT = re.compile(r"[_|｜\-–—]|首页|主页|首頁|主頁|官网|官網|网站|網站|欢迎|歡迎")
+_BANNER_HINT_MARKS = "_|｜-–—"
+_BANNER_HINT_WORDS = ("首页", "主页", "首頁", "主頁", "官网", "官網", "网站", "網站", "欢迎", "歡迎")
+_BANNER_HINT = re.compile(f"[{re.escape(_BANNER_HINT_MARKS)}]|" + "|".join(_BANNER_HINT_WORDS))
 _NOT_TITLE = re.compile(r"。|(?<![0-9０-９])．(?![0-9０-９．]|$)|(?:…+|\.{3,}|．{3,}|。{3,})[”’」』）)]?$")
 
 
@@ -77,8 +87,13 @@ def _is_byline_line(line: str) -> bool:
     return 1 <= len(named) <= 3 and all(is_person_name(n) for n in named)
 
 
-def choose_title(lines: list[str], consumed: set[int], date_index: int | None, anchors: set[int]) -> int | None:
-    """Index of the headline, or None. `anchors` are consumed metadata lines (date, source, byline)."""
+def choose_title(
+    lines: list[str], consumed: set[int], date_index: int | None, anchors: set[int], plain_first: bool = False
+) -> int | None:
+    """Index of the headline, or None. `anchors` are consumed metadata lines (date, source, byline).
+    `plain_first`: the first line is a plain title (`plain_titles` said so for the batch)."""
+    if plain_first and not anchors and not consumed and _heads_body(lines):
+        return 0  # the early answer below, without asking the first line again
     head = _Head(lines, consumed)
     if not anchors and head.has(0):
         # Nothing marks the head (no date, source or byline line): the first line heading the body is the headline.
@@ -180,7 +195,7 @@ class _Head:
 
 
 _BODY_MARK = re.compile(r"[。！？!?，,]")
-_SHAPE_PENALTY = re.compile(r"[:：]$|^(?:——|—|－－|--|副标题|副題)|" + _SITE_OR_CHANNEL.pattern)
+_SHAPE_PENALTY = re.compile(r"[:：]$|" + _SUBHEAD_OPENING.pattern + "|" + _SITE_OR_CHANNEL.pattern)
 
 
 def _shape_score(line: str, repeated: set[str], next_line: str) -> float:
@@ -198,3 +213,49 @@ def _shape_score(line: str, repeated: set[str], next_line: str) -> float:
         if _SITE_OR_CHANNEL.match(line):
             score -= 2.0
     return score
+
+
+def _heads_body(lines: list[str]) -> bool:
+    """With nothing consumed: whether the text right below the first line is body (`_Head.body` of the second line,
+    or of the third under a short credit line), as `choose_title` asks of a first line that is a title."""
+    n = len(lines)
+    return n > 1 and (_reads_as_body(lines[1]) or (len(lines[1]) <= 8 and n > 2 and _reads_as_body(lines[2])))
+
+
+def _reads_as_body(line: str) -> bool:
+    """`_Head.body` of one line, for a caller that asks it once."""
+    return is_running_text(line) or (len(line) >= 8 and _BODY_MARK.search(line) is not None and not title_like(line))
+
+
+# A plain title: what `choose_title` asks first of a page's first line, answered for a batch at once. A line of 1 to
+# `_PLAIN_MAX_CHARS` characters with a Han character and none of these characters or words passes every test of
+# the early answer: no full stop or ellipsis (`_NOT_TITLE`; and under 30 characters only a full stop makes
+# `is_running_text`), no banner mark or word (`banner_parts`), no colon at its end, dash or 副标题 opening or site
+# ending (`_SHAPE_PENALTY`), no navigation word or shape (`is_navigation`). Only a role prefix is left to ask.
+_PLAIN_MAX_CHARS = 29
+_NOT_PLAIN_CHARS = "。．….:：－" + _BANNER_HINT_MARKS
+_NOT_PLAIN_WORDS = _BANNER_HINT_WORDS + _SUBHEAD_OPENINGS + _SITE_OR_CHANNEL_ENDINGS
+_NOT_PLAIN = WordTrigger(
+    [
+        (
+            [w for w in _NOT_PLAIN_WORDS if len(w) > 1],
+            [(ord(c), ord(c)) for c in _NOT_PLAIN_CHARS + "".join(w for w in _NOT_PLAIN_WORDS if len(w) == 1)],
+        ),
+        *(word_spec(p) for p in NAVIGATION_TRIGGERS),
+    ]
+)
+_HAN_TABLE = code_point_table(ranges=HAN_RANGES)
+
+
+def plain_titles(lines: list[str]) -> list[bool]:
+    """For each line, whether it is a plain title (above): one numpy pass over the lines (pairs of characters that
+    open a word, as `word_triggers` finds them; a pair across two lines only costs a line its fast answer)."""
+    if not lines:
+        return []
+    layout = Layout(lines)
+    hinted = _NOT_PLAIN.candidates(layout)
+    han = (per_text(np.take(_HAN_TABLE, layout.codes), *layout.bounds) > 0).tolist()
+    return [
+        han[i] and i not in hinted and len(line) <= _PLAIN_MAX_CHARS and (len(line) > 20 or not _is_byline_line(line))
+        for i, line in enumerate(lines)
+    ]
