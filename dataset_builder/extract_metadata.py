@@ -76,14 +76,15 @@ class MetadataExtractor(Stage):
         if title_index is not None:
             found.title = lines[title_index]
             consumed.add(title_index)
-            self._trim_head(lines, title_index, consumed, doc)
+            if title_index:  # nothing is above a first line
+                self._trim_head(lines, title_index, consumed, doc)
         # the line the lone name sits under: the later of the title and the date (a generator here cost 1 us a text)
         anchor = max(title_index if title_index is not None else -1, date_index if date_index is not None else -1)
         read_lone_names(lines, consumed, anchor, found)
         if marked:
             self._bylines_and_dateline(lines, doc.text, consumed, found)
         self._publish(doc, found)
-        kept = [line for i, line in enumerate(lines) if i not in consumed and line]
+        kept = _open_lines(lines, consumed)
         doc.record_edit(self.name, "lines", len(lines) - len(kept))
         doc.text = "\n".join(kept)
         if not doc.text:
@@ -151,14 +152,26 @@ class MetadataExtractor(Stage):
 
     @staticmethod
     def _publish(doc: Document, found: Found) -> None:
-        given = doc.given
-        doc.title = given.get("title") or found.title
-        doc.published_at = given.get("published_at") or found.published
-        doc.source = given.get("source") or found.source()
-        doc.authors = list(given.get("authors") or found.authors)
-        doc.keywords = list(given.get("keywords") or found.keywords)
-        doc.url = given.get("url")
-        doc.license = given.get("license")
+        get = doc.given.get
+        doc.title = get("title") or found.title
+        doc.published_at = get("published_at") or found.published
+        doc.source = get("source") or found.source()
+        # The given lists are copied; what was found is the document's own (`found` goes with this call).
+        authors, keywords = get("authors"), get("keywords")
+        doc.authors = list(authors) if authors else found.authors
+        doc.keywords = list(keywords) if keywords else found.keywords
+        doc.url = get("url")
+        doc.license = get("license")
+
+
+def _open_lines(lines: list[str], consumed: set[int]) -> list[str]:
+    """The lines not consumed, empty ones left out. Most often the consumed lines are the first few (a title and an
+    author): then the rest is one slice."""
+    if not consumed or max(consumed) == len(consumed) - 1:
+        rest = lines[len(consumed) :]
+        if "" not in rest:
+            return rest
+    return [line for i, line in enumerate(lines) if i not in consumed and line]
 
 
 def _is_publication_label(line: str) -> bool:

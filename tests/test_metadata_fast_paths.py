@@ -14,7 +14,9 @@ from dataset_builder.cleaning import CleanStage
 from dataset_builder.cleaning.text_units import is_running_text
 from dataset_builder.config import CleanConfig
 from dataset_builder.document import Document, Origin
+from dataset_builder import extract_metadata
 from dataset_builder.extract_metadata import MetadataExtractor
+from dataset_builder.metadata import Found
 from dataset_builder.metadata.titles import _SHAPE_PENALTY, banner_parts, choose_title, plain_titles, title_like
 from dataset_builder.readers.txt import read_txt
 
@@ -116,3 +118,41 @@ _PAGE = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
 def test_generated_pages(texts):
     _assert_plain_is_a_title(_lines(texts))
     _assert_batch_is_per_document(texts)
+
+
+def _open_lines_in_full(lines: list[str], consumed: set[int]) -> list[str]:
+    return [line for i, line in enumerate(lines) if i not in consumed and line]
+
+
+@given(st.lists(st.sampled_from(["", "春", "杜牧", VERSE]), max_size=8), st.sets(st.integers(0, 9), max_size=5))
+def test_open_lines_as_in_full(lines, consumed):
+    consumed = {i for i in consumed if i < len(lines)}
+    assert extract_metadata._open_lines(lines, consumed) == _open_lines_in_full(lines, consumed)
+
+
+def test_open_lines_takes_the_slice_for_a_consumed_head():
+    lines = ["题", "杜牧", "诗句一", "诗句二"]
+    for consumed in (set(), {0}, {0, 1}, {1}, {0, 2}, {0, 1, 2, 3}):
+        assert extract_metadata._open_lines(lines, consumed) == _open_lines_in_full(lines, consumed)
+    assert extract_metadata._open_lines(["题", "", "诗句"], {0}) == ["诗句"]
+
+
+@given(
+    st.dictionaries(st.sampled_from(["title", "published_at", "source", "authors", "keywords", "url", "license"]),
+                    st.one_of(st.none(), st.just(""), st.just([]), st.just(["张三", "李四"]), st.just("值"))),
+    st.booleans(),
+)
+def test_given_metadata_wins_as_before(given_fields, with_found):
+    found = Found()
+    if with_found:
+        found.title, found.published, found.sources = "题", "2014-07-08", {"breadcrumb": "某网", "label": "某报"}
+        found.author(["王五"])
+        found.keywords = ["春"]
+    doc = _docs(["x"])[0]
+    doc.given = copy.deepcopy(given_fields)
+    MetadataExtractor._publish(doc, copy.deepcopy(found))
+    get = given_fields.get
+    assert (doc.title, doc.published_at, doc.source, doc.authors, doc.keywords, doc.url, doc.license) == (
+        get("title") or found.title, get("published_at") or found.published, get("source") or found.source(),
+        list(get("authors") or found.authors), list(get("keywords") or found.keywords), get("url"), get("license"))
+    assert doc.authors is not doc.given.get("authors") and doc.keywords is not doc.given.get("keywords")

@@ -10,9 +10,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class Found:
     """What the steps found on one page; the stage then lets given metadata win over it."""
+
+    __slots__ = ("title", "published", "sources", "authors", "keywords")  # one is made per document
 
     def __init__(self) -> None:
         self.title: str | None = None
@@ -21,12 +25,14 @@ class Found:
         self.authors: list[str] = []
         self.keywords: list[str] = []
 
-    def author(self, names: list[str]) -> None:
+    def author(self, names: Sequence[str]) -> None:
         for name in names:
             if name not in self.authors:
                 self.authors.append(name)
 
     def source(self) -> str | None:
+        if not self.sources:
+            return None
         for kind in ("label", "periodical", "breadcrumb", "dateline"):
             if kind in self.sources:
                 return self.sources[kind]

@@ -41,7 +41,7 @@ def read_lone_names(lines: list[str], consumed: set[int], anchor: int, found: Fo
             continue
         named = lone_names(lines[i])
         if named:
-            found.author(list(named))
+            found.author(named)
             consumed.add(i)
         break
 
