@@ -78,8 +78,10 @@ class MetadataExtractor(Stage):
             consumed.add(title_index)
             if title_index:  # nothing is above a first line
                 self._trim_head(lines, title_index, consumed, doc)
-        # the line the lone name sits under: the later of the title and the date (a generator here cost 1 us a text)
-        anchor = max(title_index if title_index is not None else -1, date_index if date_index is not None else -1)
+        # the line the lone name sits under: the later of the title and the date (no max() call: this runs per text)
+        anchor = title_index if title_index is not None else -1
+        if date_index is not None and date_index > anchor:
+            anchor = date_index
         read_lone_names(lines, consumed, anchor, found)
         if marked:
             self._bylines_and_dateline(lines, doc.text, consumed, found)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dataset_builder.cleaning import CleanStage
@@ -17,6 +17,7 @@ from dataset_builder.document import Document, Origin
 from dataset_builder import extract_metadata
 from dataset_builder.extract_metadata import MetadataExtractor
 from dataset_builder.metadata import Found
+from dataset_builder.metadata.bylines import lone_names, read_lone_names
 from dataset_builder.metadata.titles import _SHAPE_PENALTY, banner_parts, choose_title, plain_titles, title_like
 from dataset_builder.readers.txt import read_txt
 
@@ -156,3 +157,28 @@ def test_given_metadata_wins_as_before(given_fields, with_found):
         get("title") or found.title, get("published_at") or found.published, get("source") or found.source(),
         list(get("authors") or found.authors), list(get("keywords") or found.keywords), get("url"), get("license"))
     assert doc.authors is not doc.given.get("authors") and doc.keywords is not doc.given.get("keywords")
+
+
+def _lone_names_in_full(lines: list[str], consumed: set[int], anchor: int, found: Found) -> None:
+    """`read_lone_names` as it was first written."""
+    for i in range(anchor + 1, min(anchor + 4, len(lines))):
+        if i in consumed:
+            continue
+        named = lone_names(lines[i])
+        if named:
+            found.author(list(named))
+            consumed.add(i)
+        break
+
+
+@given(st.lists(st.sampled_from(["春", "杜牧", "杜牧 李白", "欧阳修", "記者 張三", VERSE]), max_size=7),
+       st.sets(st.integers(0, 7), max_size=4), st.integers(-1, 7))
+@example(["春", "春", "春", "春", "杜牧"], {1, 2, 3}, 0)  # the fourth line under the anchor is not looked at
+@example(["春", "春", "春", "杜牧"], {1, 2}, 0)
+def test_lone_names_as_in_full(lines, consumed, anchor):
+    consumed = {i for i in consumed if i < len(lines)}
+    fast, full = Found(), Found()
+    fast_consumed, full_consumed = set(consumed), set(consumed)
+    read_lone_names(lines, fast_consumed, anchor, fast)
+    _lone_names_in_full(lines, full_consumed, anchor, full)
+    assert (fast_consumed, fast.authors) == (full_consumed, full.authors)

@@ -35,15 +35,16 @@ _LONE_NAMES_MAX_CHARS = 20  # one to three names and the spaces between them
 
 
 def read_lone_names(lines: list[str], consumed: set[int], anchor: int, found: Found) -> None:
-    """A lone name under the title or the date is the author (only the first open line there is looked at)."""
-    for i in range(anchor + 1, min(anchor + 4, len(lines))):
-        if i in consumed:
-            continue
+    """A lone name under the title or the date is the author (only the first open line of the three there is
+    looked at)."""
+    i = anchor + 1
+    while i in consumed:
+        i += 1
+    if i < len(lines) and i <= anchor + 3:
         named = lone_names(lines[i])
         if named:
             found.author(named)
             consumed.add(i)
-        break
 
 
 @lru_cache(maxsize=1 << 14)  # a poet's or reporter's name line recurs from document to document
