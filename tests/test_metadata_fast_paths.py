@@ -18,6 +18,7 @@ from dataset_builder import extract_metadata
 from dataset_builder.extract_metadata import MetadataExtractor
 from dataset_builder.metadata import Found
 from dataset_builder.metadata.bylines import lone_names, read_lone_names
+from dataset_builder.metadata import titles
 from dataset_builder.metadata.titles import _SHAPE_PENALTY, banner_parts, choose_title, plain_titles, title_like
 from dataset_builder.readers.txt import read_txt
 
@@ -34,7 +35,10 @@ PAGES = [
     f"首页 | 新闻 | 体育\n{NEWS}", f"返回首页\n{NEWS}", f"南加大\n{NEWS}", f"上一篇 下一篇\n{NEWS}",
     f"大 中 小\n{NEWS}", f"江南  春\n{NEWS}", f"６．６级地震\n{NEWS}", f"春日。\n{NEWS}", f"春日……\n{NEWS}",
     f"等待...\n{NEWS}", f"江南春\n2012-05-27 19:25\n{NEWS}", f"江南春\n来源：新华网\n{NEWS}", f"江南春\n{NEWS}\n（张三 报道）",
-    f"{'长' * 29}\n{NEWS}", f"{'长' * 30}\n{NEWS}", f"{'长' * 28}！\n{NEWS}", f"{'长' * 29}！\n{NEWS}", f"{'长' * 50}\n{NEWS}", f"{'长' * 21}\n{NEWS}", f"记者 {'张' * 18}\n{NEWS}",
+    f"{'长' * 29}\n{NEWS}", f"{'长' * 30}\n{NEWS}", f"{'长' * 28}！\n{NEWS}", f"{'长' * 29}！\n{NEWS}",
+    f"{'长' * 50}\n{NEWS}", f"{'长' * 21}\n{NEWS}", f"记者 {'张' * 18}\n{NEWS}",
+    # body lines that are not running text: a clause ending in an ellipsis, under the title or under a poet
+    "江南春\n春风又绿江南岸，明月来\n" + NEWS, "江南春\n春风又绿江南岸，明月何时照我还……", "江南春\n杜牧\n春风又绿江南岸，明月何时照我还……", "江南春\n杜牧\n春风绿，江南……",
     f"Spring in Jiangnan\n{NEWS}", f"2014\n{NEWS}", "江南春\n杜牧\n短句\n另一短句", "题\n" * 20 + NEWS,
     "\n".join(["春", "夏", "秋", "冬", "风", "花", "雪", "月"]), "江南春\n\n杜牧\n\n" + VERSE,
 ]
@@ -182,3 +186,16 @@ def test_lone_names_as_in_full(lines, consumed, anchor):
     read_lone_names(lines, fast_consumed, anchor, fast)
     _lone_names_in_full(lines, full_consumed, anchor, full)
     assert (fast_consumed, fast.authors) == (full_consumed, full.authors)
+
+
+def test_heads_body_is_what_the_head_says():
+    """`_heads_body` (asked without building the head) answers as `_Head.body` does in `choose_title`'s early answer,
+    so a first-line title takes the fast answer wherever the full reading gives it early."""
+    pages = [text.split("\n") if text else [] for text in _texts()]
+    pages += [["题", "短", NEWS], ["题", NEWS], ["题", "长" * 9, NEWS]]
+    answers = []
+    for lines in pages:
+        head = titles._Head(lines, set())
+        answers.append(head.body(1) or (head.has(1) and len(lines[head.open[1]]) <= 8 and head.body(2)))
+        assert titles._heads_body(lines) == answers[-1], lines
+    assert any(answers) and not all(answers)

@@ -217,9 +217,10 @@ def _shape_score(line: str, repeated: set[str], next_line: str) -> float:
 
 def _heads_body(lines: list[str]) -> bool:
     """With nothing consumed: whether the text right below the first line is body (`_Head.body` of the second line,
-    or of the third under a short credit line), as `choose_title` asks of a first line that is a title."""
+    or of the third under a short credit line), as `choose_title` asks of a first line that is a title. The third
+    line is asked first: under a poem's title and poet it answers alone (both questions are pure)."""
     n = len(lines)
-    return n > 1 and (_reads_as_body(lines[1]) or (len(lines[1]) <= 8 and n > 2 and _reads_as_body(lines[2])))
+    return n > 1 and ((len(lines[1]) <= 8 and n > 2 and _reads_as_body(lines[2])) or _reads_as_body(lines[1]))
 
 
 def _reads_as_body(line: str) -> bool:
