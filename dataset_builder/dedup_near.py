@@ -106,7 +106,7 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)  # the smaller root wins: the forest does not depend on order
 
 
-def near_clusters(ids: list[str], signatures: np.ndarray, rows: list[int], config: DedupConfig,
+def near_clusters(ids: list[str], signatures: np.ndarray, rows: Sequence[int], config: DedupConfig,
                   rank: Callable[[str], tuple]) -> dict[str, Member]:
     """Members of the clusters of two or more among `ids` (the signature of `ids[i]`, num_perm uint32 values, is
     row `rows[i]` of `signatures`; any order): candidate pairs from LSH bands, confirmed by the estimated Jaccard

@@ -222,7 +222,7 @@ class _MergedState:
 
     @property
     def state(self):
-        """The state of every shard merged so far (once `advance(..., last=True)` has run: of them all)."""
+        """The merged state of every shard, once `advance(..., last=True)` has run (before that, the oldest level's)."""
         return self.levels[0][1] if self.levels else None
 
     def advance(self, finished, last: bool = False) -> None:
