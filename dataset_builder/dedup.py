@@ -115,7 +115,6 @@ class Duplicates(GlobalStep[Observed, Placements]):
         copies = exact_groups(state.ids, state.digests, rank)
         exact_copies = {row[c] for group in copies.values() for c in group}
         heads = [i for i in np.flatnonzero(state.signed).tolist() if i not in exact_copies]
-        heads = range(len(state)) if len(heads) == len(state) else heads
         near = near_clusters([state.ids[i] for i in heads], state.signatures, heads, self.config, rank) \
             if self.config.near else {}
         return self._placements(state, row, copies, near)

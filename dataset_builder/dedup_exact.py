@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .dedup_near import equal_rows
+
 
 def text_digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
@@ -19,20 +21,12 @@ def text_digest(text: str) -> bytes:
 def exact_groups(ids: Sequence[str], digests: np.ndarray, rank: Callable[[str], tuple]) -> dict[str, list[str]]:
     """Ids that share a digest (`digests[i]`, 16 bytes, is `ids[i]`'s), as survivor -> the other ids of its group,
     sorted (groups of two or more only); the survivor of a group is its member with the lowest `rank`. The digests
-    are sorted as pairs of 64-bit integers, so Python only sees the members of groups, whatever the row order."""
-    if len(ids) < 2:
-        return {}
-    halves = np.ascontiguousarray(digests, dtype=np.uint8).view("<u8").reshape(len(ids), 2)
-    order = np.lexsort((halves[:, 1], halves[:, 0]))
-    ordered = halves[order]
-    same = np.flatnonzero((ordered[1:] == ordered[:-1]).all(axis=1))  # k: rows k and k+1 of `ordered` are equal
-    if not len(same):
-        return {}
-    breaks = np.diff(same) > 1
-    starts, ends = same[np.r_[True, breaks]], same[np.r_[breaks, True]] + 1  # runs of equal digests, inclusive
+    are grouped as rows of four 32-bit integers by the sort the LSH bands use (`equal_rows`), so Python only sees
+    the members of groups, whatever the row order."""
+    words = np.ascontiguousarray(digests, dtype=np.uint8).view("<u4").reshape(len(ids), 4)
     groups: dict[str, list[str]] = {}
-    for start, end in zip(starts.tolist(), ends.tolist()):
-        members = [ids[i] for i in order[start:end + 1].tolist()]
+    for rows in equal_rows(words):
+        members = [ids[i] for i in rows]
         survivor = min(members, key=rank)
         groups[survivor] = sorted(m for m in members if m != survivor)
     return groups

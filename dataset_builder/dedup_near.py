@@ -161,13 +161,10 @@ def candidate_row_pairs(signatures: np.ndarray, rows: Sequence[int], ids: list[s
     band's values are taken at a time: no copy of the whole matrix."""
     if len(ids) < 2:
         return set()
-    whole = rows == range(len(signatures))  # every row, in order: each band is a view
-    picked = None if whole else np.asarray(rows, dtype=np.intp)
+    picked = np.asarray(rows, dtype=np.intp)
     pairs: set[tuple[str, str]] = set()
     for band in range(config.bands):
-        columns = slice(band * config.rows, (band + 1) * config.rows)
-        values = signatures[:, columns] if whole else signatures[picked, columns]
-        for group in equal_rows(values):
+        for group in equal_rows(signatures[picked, band * config.rows:(band + 1) * config.rows]):
             pairs.update(combinations(sorted(ids[i] for i in group), 2))
     return pairs
 
