@@ -190,11 +190,15 @@ class _Head:
             return False
         if self.running(position):
             return True
-        line = self.lines[self.open[position]]
-        return len(line) >= 8 and _BODY_MARK.search(line) is not None and not self.like(position)
+        return _marked_as_body(self.lines[self.open[position]]) and not self.like(position)
 
 
 _BODY_MARK = re.compile(r"[。！？!?，,]")
+
+
+def _marked_as_body(line: str) -> bool:
+    """Long enough and punctuated as text: body, unless it is title-like (`_Head.body`, `_reads_as_body`)."""
+    return len(line) >= 8 and _BODY_MARK.search(line) is not None
 _SHAPE_PENALTY = re.compile(r"[:：]$|" + _SUBHEAD_OPENING.pattern + "|" + _SITE_OR_CHANNEL.pattern)
 
 
@@ -225,7 +229,7 @@ def _heads_body(lines: list[str]) -> bool:
 
 def _reads_as_body(line: str) -> bool:
     """`_Head.body` of one line, for a caller that asks it once."""
-    return is_running_text(line) or (len(line) >= 8 and _BODY_MARK.search(line) is not None and not title_like(line))
+    return is_running_text(line) or (_marked_as_body(line) and not title_like(line))
 
 
 # A plain title: what `choose_title` asks first of a page's first line, answered for a batch at once. A line of 1 to
