@@ -235,10 +235,11 @@ def _oracle_tally(rows: list[dict]) -> dict:
 
 
 def test_sink_shards_depend_on_the_rows_alone_not_on_how_the_runs_were_cut(bench_reference, tmp_path, monkeypatch):
-    """The sink merges sorted runs a batch at a time and cuts its shards by the Arrow size of fixed 1,024-row
-    batches of the merged rows: runs cut two ways (2 runs of 1,024-row batches, 7 runs of 100-row batches) give
-    the same files, rows in id order, as many shards as the rows' own size asks for, and the same tally; so do 11
-    runs merged 3 at a time in levels, which leave none of their files behind."""
+    """The sink merges sorted runs a step at a time and cuts its shards by the Arrow size of fixed 1,024-row
+    batches of the merged rows: runs cut two ways (2 runs of 1,024-row batches in steps of the default size, 7 runs
+    of 100-row batches in steps of 50 rows, which end inside the runs' batches) give the same files, rows in id
+    order, as many shards as the rows' own size asks for, and the same tally; so do 11 runs merged 3 at a time in
+    levels, a row of each run a step, which leave none of their files behind."""
     import math
 
     import pyarrow as pa
@@ -256,9 +257,10 @@ def test_sink_shards_depend_on_the_rows_alone_not_on_how_the_runs_were_cut(bench
                  for i in range(0, len(expected), sinks.BATCH_ROWS))
     monkeypatch.setattr(sinks, "MAX_SHARD_BYTES", nbytes // 3)
     layouts = set()
-    for run_count, batch_rows in ((2, sinks.BATCH_ROWS), (7, 100), (11, 64)):
+    for run_count, batch_rows, step_rows in ((2, sinks.BATCH_ROWS, sinks.STEP_ROWS), (7, 100, 50), (11, 64, 1)):
         # 11 runs, 3 at a time: merged in two levels first (4 runs, then 2), as a build with many shards does
         monkeypatch.setattr(sinks, "MAX_MERGE_RUNS", 3 if run_count == 11 else 64)
+        monkeypatch.setattr(sinks, "STEP_ROWS", step_rows)
         folder = tmp_path / f"runs-{run_count}"
         folder.mkdir()
         runs = []

@@ -27,6 +27,7 @@ SINKS = (*SPLIT_SINKS, "rejected", "duplicates")
 BATCH_ROWS = 1024  # the fixed cut of a merged stream, so sizes are measured the same way by every build
 MAX_MERGE_RUNS = 64  # runs merged at once (more are merged in levels): the merge holds a batch of each
 RUN_BATCH_ROWS = 256  # a run is read a batch at a time while it is merged with every other run of its sink
+STEP_ROWS = 8192  # rows a merge step takes from all the runs at most (each run reads this many ids ahead at most)
 _RUN_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 
 
@@ -83,57 +84,87 @@ def write_runs(docs: Iterable[Document], folder: Path, name: str, schemas: dict[
 
 
 class _Run:
-    """One sorted run, read a record batch at a time: `batch` holds its rows not merged yet (None when done), from
-    `start` on; `ids` are the batch's ids as Python strings, read once per batch, so each merge step compares and
-    bisects strings instead of calling into Arrow for every run (UTF-8 order is code point order: the same as
-    Arrow's sort)."""
+    """One sorted run, read two ways: its ids ahead of its rows (the id column alone, as Python strings, so a merge
+    step compares and bisects strings instead of calling into Arrow for every run; UTF-8 order is code point
+    order: the same as Arrow's sort), and its rows a record batch at a time, only as far as a step takes them.
+    `ids[pos:]` are the ids of the run's rows `row`, `row + 1`, ... not merged yet."""
 
     def __init__(self, path: Path) -> None:
         # Read, not memory-mapped: a mapped run's pages stay resident (and counted) until the merge ends, so the
         # merge would hold every run of the sink instead of one batch per run.
         # One thread: a run's batch is small, and handing its buffers' decompression to Arrow's thread pool cost
         # three times the read itself (235 against 79 us a 256-row batch).
-        self._reader = pa.ipc.open_file(pa.OSFile(str(path)), options=pa.ipc.IpcReadOptions(use_threads=False))
-        self._next = 0
-        self.batch: pa.RecordBatch | None = None
+        options = pa.ipc.IpcReadOptions(use_threads=False)
+        self._rows = pa.ipc.open_file(pa.OSFile(str(path)), options=options)
+        id_only = pa.ipc.IpcReadOptions(use_threads=False, included_fields=[self._rows.schema.get_field_index("id")])
+        self._ids = pa.ipc.open_file(pa.OSFile(str(path)), options=id_only)
+        self._next_ids = 0  # the next batch whose ids are read
         self.ids: list[str] = []
-        self.start = 0
-        self._advance()
+        self.pos = 0
+        self.row = 0  # the run's row number of ids[pos]
+        self._batch: pa.RecordBatch | None = None  # the rows' batch being taken from, starting at run row _batch_first
+        self._batch_first = 0
+        self._next_rows = 0
+        self._read_ids(1)
 
-    def _advance(self) -> None:
-        self.batch = None
-        while self.batch is None and self._next < self._reader.num_record_batches:
-            batch = self._reader.get_batch(self._next)
-            self._next += 1
-            if batch.num_rows:
-                self.batch, self.ids, self.start = batch, batch.column("id").to_pylist(), 0
+    @property
+    def done(self) -> bool:
+        return self.pos == len(self.ids)
 
-    def last_id(self) -> str:
-        return self.ids[-1]
+    def _read_ids(self, wanted: int) -> None:
+        """At least `wanted` ids not merged yet (or all the run has left); the merged ones are dropped."""
+        if self.pos:
+            del self.ids[:self.pos]
+            self.pos = 0
+        while len(self.ids) < wanted and self._next_ids < self._ids.num_record_batches:
+            self.ids += self._ids.get_batch(self._next_ids).column(0).to_pylist()
+            self._next_ids += 1
 
-    def take_through(self, bound: str) -> pa.RecordBatch | None:
-        """The leading rows with an id <= `bound` (the run is sorted), removed from the run."""
-        if self.ids[self.start] > bound:
-            return None
-        stop = bisect.bisect_right(self.ids, bound, self.start)
-        taken = self.batch.slice(self.start, stop - self.start)
-        if stop == len(self.ids):
-            self._advance()
-        else:
-            self.start = stop
-        return taken
+    def horizon(self, rows: int) -> str:
+        """The id of the run's `rows`-th next row (its last row's, when fewer are left)."""
+        if len(self.ids) - self.pos < rows:
+            self._read_ids(rows)
+        return self.ids[min(self.pos + rows, len(self.ids)) - 1]
+
+    def take_through(self, bound: str) -> list[pa.RecordBatch]:
+        """The leading rows with an id <= `bound` (the run is sorted), removed from the run: slices of its batches."""
+        stop = bisect.bisect_right(self.ids, bound, self.pos)
+        parts = self._rows_until(self.row + stop - self.pos)
+        self.row += stop - self.pos
+        self.pos = stop
+        if self.pos == len(self.ids):
+            self._read_ids(1)
+        return parts
+
+    def _rows_until(self, end: int) -> list[pa.RecordBatch]:
+        parts, row = [], self.row
+        while row < end:
+            if self._batch is None or row >= self._batch_first + self._batch.num_rows:
+                if self._batch is not None:
+                    self._batch_first += self._batch.num_rows
+                self._batch = self._rows.get_batch(self._next_rows)
+                self._next_rows += 1
+                continue
+            offset = row - self._batch_first
+            length = min(end - row, self._batch.num_rows - offset)
+            parts.append(self._batch.slice(offset, length))
+            row += length
+        return parts
 
 
 def _merged_slices(runs: Sequence[Path], schema: pa.Schema) -> Iterator[pa.Table]:
-    """The runs' rows in id order, as tables of any length. Each step takes, from every run, the rows up to the
-    smallest last id of the runs' current batches, and sorts those alone: every row left in any run sorts after
-    them. Memory: one record batch per run. A tie (ids are unique, so none) would keep the runs' order, as the
-    sort is stable."""
-    open_runs = [run for run in map(_Run, runs) if run.batch is not None]
+    """The runs' rows in id order, as tables of at most STEP_ROWS rows. Each step reads every run's ids ahead by an
+    equal share of STEP_ROWS, takes from every run the rows up to the smallest id so reached, and sorts those alone:
+    every row left in any run sorts after them. A step therefore takes thousands of rows, whatever the runs' batch
+    size, and its fixed cost (one sort and one take over every column) is paid a few dozen times a sink instead of
+    once every few hundred rows. Memory: a batch of rows of each run and one step's rows. A tie (ids are unique,
+    so none) would keep the runs' order, as the sort is stable."""
+    open_runs = [run for run in map(_Run, runs) if not run.done]
     while open_runs:
-        bound = min(run.last_id() for run in open_runs)
-        parts = [part for run in open_runs if (part := run.take_through(bound)) is not None]
-        open_runs = [run for run in open_runs if run.batch is not None]
+        share = max(1, STEP_ROWS // len(open_runs))
+        bound = min(run.horizon(share) for run in open_runs)
+        parts = [part for run in open_runs for part in run.take_through(bound)]
+        open_runs = [run for run in open_runs if not run.done]
         table = pa.Table.from_batches(parts, schema)
         yield table if len(parts) == 1 else table.take(pc.sort_indices(table, [("id", "ascending")]))
 
