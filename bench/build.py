@@ -1,7 +1,7 @@
 """Benchmark whole builds on the shared corpus: throughput, peak memory of the process tree, global-step state.
 
     python bench/build.py [--corpus ../shared/bench/zh_mixed_316k.jsonl.zst] [--base-lines 20000]
-                          [--scales 1,4,16] [--workers 1,2] [--engine-overhead]
+                          [--scales 1,4,16] [--workers 1,2] [--engine-overhead] [--repeat 1]
 
 The base input is the corpus's first `--base-lines` documents (0: all of it); scale k repeats it k times, each
 copy in its own JSONL file with the ids suffixed `~<copy>`, in a scratch folder under /tmp that is deleted at the
@@ -10,9 +10,12 @@ memory of that process and all its workers every 0.1 s, so the peak is the whole
 switches every stage off but the split (reading, spilling, merging, validating and writing alone).
 
 Prints, per scale and worker count: documents/s, input MB/s, wall time, peak memory, and each global step's
-merged state (pickled bytes per document it observed). The wall time leaves out the pickling that measures the
-states (0.1-0.5 s in the driver, alone: a build does not do it). Figures measured while other work shares the machine
-are noisy: the load average is printed with them.
+merged state (pickled bytes per document it observed); then the speed-up of each worker count over the first.
+The wall time leaves out the pickling that measures the states (0.1-0.5 s in the driver, alone: a build does not
+do it). Figures measured while other work shares the machine are noisy: the load average is printed with them.
+Even on a quiet 2-vCPU virtual machine the same build varies by about 15% from run to run, so `--repeat N` builds
+each configuration N times, the worker counts taking turns, and prints the median time (throughput from it), the
+range of the times, the highest peak, and the speed-up of the medians with the range of the runs' pairwise ones.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import io
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -164,6 +168,33 @@ def measure(config: Path, workers: int, overhead: bool) -> dict:
 STEP_STAGE = {"cross_document_boilerplate_remover": "clean", "dedup": "dedup"}
 
 
+def print_row(scale: int, workers: int, nbytes: int, runs: list[dict]) -> None:
+    """One configuration's figures: the median time of its runs (and their range), the highest peak."""
+    seconds = statistics.median(r["seconds"] for r in runs)
+    low, high = min(r["seconds"] for r in runs), max(r["seconds"] for r in runs)
+    f = runs[0]  # counts and states are the same in every run (the build is deterministic)
+    read = f["counts"]["read"]
+    state = ", ".join(
+        f"{step} {size / max(1, f['observed'].get(STEP_STAGE.get(step, step), 0)):.1f} B"
+        f" ({size / 2**20:.1f} MiB)" for step, size in f["state_bytes"].items())
+    spread = f"{low:.1f}-{high:.1f}" if len(runs) > 1 else "-"
+    print(f"{scale:>5} {workers:>7} {read:>10,} {nbytes / 1e6:>8.1f} {seconds:>8.1f} {spread:>11} "
+          f"{read / seconds:>8,.0f} {nbytes / 1e6 / seconds:>6.2f} {max(r['peak_bytes'] for r in runs) / 2**20:>9,.0f}  "
+          f"{state or '-'}", flush=True)
+
+
+def print_speedups(worker_counts: list[int], runs: dict[int, list[dict]]) -> None:
+    """Each worker count against the first: the ratio of the median times, and the range of the ratios of the runs
+    made in the same turn."""
+    base = worker_counts[0]
+    for workers in worker_counts[1:]:
+        median = statistics.median(r["seconds"] for r in runs[base]) / statistics.median(
+            r["seconds"] for r in runs[workers])
+        pairs = [a["seconds"] / b["seconds"] for a, b in zip(runs[base], runs[workers])]
+        spread = f" (runs paired by turn: {min(pairs):.2f}-{max(pairs):.2f}x)" if len(pairs) > 1 else ""
+        print(f"      speed-up of {workers} workers over {base}: {median:.2f}x{spread}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -171,6 +202,7 @@ def main() -> None:
     parser.add_argument("--scales", default="1,4,16")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--engine-overhead", action="store_true", help="every stage off but the split")
+    parser.add_argument("--repeat", type=int, default=1, help="builds of each configuration (the median is printed)")
     parser.add_argument("--run-one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_one:
@@ -178,21 +210,20 @@ def main() -> None:
         return
     print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
           f"({os.cpu_count()} cores); mode: {'engine overhead (stages off)' if args.engine_overhead else 'full build'}")
-    print(f"{'scale':>5} {'workers':>7} {'documents':>10} {'MB in':>8} {'wall s':>8} {'docs/s':>8} {'MB/s':>6} "
-          f"{'peak MiB':>9}  global state (pickled bytes per observed document)")
+    print(f"{'scale':>5} {'workers':>7} {'documents':>10} {'MB in':>8} {'wall s':>8} {'range s':>11} {'docs/s':>8} "
+          f"{'MB/s':>6} {'peak MiB':>9}  global state (pickled bytes per observed document)")
+    worker_counts = [int(w) for w in args.workers.split(",")]
     for scale in [int(s) for s in args.scales.split(",")]:
         with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch:
             folder = Path(scratch)
             nbytes = make_input(args.corpus.resolve(), args.base_lines, scale, folder)
-            for workers in [int(w) for w in args.workers.split(",")]:
-                f = measure(folder / "dataset.toml", workers, args.engine_overhead)
-                read = f["counts"]["read"]
-                state = ", ".join(
-                    f"{step} {size / max(1, f['observed'].get(STEP_STAGE.get(step, step), 0)):.1f} B"
-                    f" ({size / 2**20:.1f} MiB)" for step, size in f["state_bytes"].items())
-                print(f"{scale:>5} {workers:>7} {read:>10,} {nbytes / 1e6:>8.1f} {f['seconds']:>8.1f} "
-                      f"{read / f['seconds']:>8,.0f} {nbytes / 1e6 / f['seconds']:>6.2f} {f['peak_bytes'] / 2**20:>9,.0f}  "
-                      f"{state or '-'}", flush=True)
+            runs: dict[int, list[dict]] = {w: [] for w in worker_counts}
+            for _ in range(args.repeat):  # the worker counts take turns, so a slow spell hits them alike
+                for workers in worker_counts:
+                    runs[workers].append(measure(folder / "dataset.toml", workers, args.engine_overhead))
+            for workers in worker_counts:
+                print_row(scale, workers, nbytes, runs[workers])
+            print_speedups(worker_counts, runs)
     print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
 
