@@ -31,7 +31,7 @@ from .shards import Shard, ShardPlan, check_unchanged, read_shard
 from .tallies import BuildTally
 from .work import WorkFolder
 
-DOCS = ".docs"  # a shard's documents after a phase (pickled list)
+DOCS = ".docs"  # a shard's documents after a phase (document_codec)
 STATE = ".state"  # the partial state of the phase's global step
 DONE = ".done"  # the completion marker: the ShardOutcome, written last
 IDS = ".ids.arrow"  # phase 0: the shard's ids, sorted, with where each was read
@@ -123,7 +123,7 @@ def _run_shard(job: PhaseJob, shard: Shard) -> ShardOutcome:
             check_unchanged(shard)  # a range of a file: the file must not have changed under the read
         _write_ids(docs, shard, work.path(0, shard.name + IDS))
     else:
-        docs = work.load(job.phase - 1, shard.name + DOCS)
+        docs = work.load_documents(job.phase - 1, shard.name + DOCS)
     for stage in stages:
         stage.stats = Counter()
     run_phase_on(docs, stages, phase, _decision(job.decision_file))
@@ -132,7 +132,7 @@ def _run_shard(job: PhaseJob, shard: Shard) -> ShardOutcome:
         observer = stages[phase.observes]
         work.save(job.phase, shard.name + STATE, observer.global_step.observe([d for d in docs if is_active(d)]))
         finished, docs = _finished_apart(docs, observer.name)
-        work.save(job.phase, shard.name + DOCS, docs)
+        work.save_documents(job.phase, shard.name + DOCS, docs)
     else:
         finished = docs
     _sink(finished, job, shard, work, outcome)

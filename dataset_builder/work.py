@@ -15,10 +15,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from .document_codec import decode_documents, encode_documents
 from .errors import WorkFolderError
 from .writing import dump_json, write_atomic
 
-WORK_FORMAT = 4  # 2: every phase writes sink runs of the documents it finished; 3: cross-document line hashes from line_hashes.py; 4: the dedup state as columns (dedup.Observed)
+WORK_FORMAT = 5  # 2: every phase writes sink runs of the documents it finished; 3: cross-document line hashes from line_hashes.py; 4: the dedup state as columns (dedup.Observed);
+# 5: documents stored by column (document_codec)
 
 
 class WorkFolder:
@@ -58,6 +60,15 @@ class WorkFolder:
     def load(self, phase: int, name: str) -> Any:
         with self.path(phase, name).open("rb") as handle:
             return pickle.load(handle)
+
+    def save_documents(self, phase: int, name: str, docs: list) -> Path:
+        """A shard's documents for the next phase (by column: document_codec)."""
+        path = self.path(phase, name)
+        write_atomic(path, encode_documents(docs))
+        return path
+
+    def load_documents(self, phase: int, name: str) -> list:
+        return decode_documents(self.path(phase, name).read_bytes())
 
     def exists(self, phase: int, name: str) -> bool:
         return self.path(phase, name).is_file()

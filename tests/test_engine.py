@@ -117,14 +117,14 @@ def test_documents_finished_early_go_to_the_sinks_at_once_with_the_same_bytes(tm
     from dataset_builder.phases import DOCS
 
     stored = []
-    real_save = work_module.WorkFolder.save
+    real_save = work_module.WorkFolder.save_documents
 
-    def recording_save(self, phase, name, value):
-        if name.endswith(DOCS):
-            stored.extend(value)
-        return real_save(self, phase, name, value)
+    def recording_save(self, phase, name, docs):
+        assert name.endswith(DOCS)
+        stored.extend(docs)
+        return real_save(self, phase, name, docs)
 
-    monkeypatch.setattr(work_module.WorkFolder, "save", recording_save)
+    monkeypatch.setattr(work_module.WorkFolder, "save_documents", recording_save)
     first = build_release(_mixed_project(tmp_path / "p0"), workers=1, documents_per_shard=4)
     counts = first.manifest["counts"]
     assert (counts["kept"], counts["rejected"], counts["duplicates"]) == (24, 6, 2)
