@@ -14,9 +14,11 @@ result depends on the set of documents alone, never on their order.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from importlib.metadata import version as installed_version
 from itertools import combinations
@@ -158,14 +160,21 @@ def candidate_pairs(signatures: dict[str, bytes], ids: list[str], config: DedupC
 def candidate_row_pairs(signatures: np.ndarray, rows: Sequence[int], ids: list[str],
                         config: DedupConfig) -> set[tuple[str, str]]:
     """candidate_pairs of `ids`, the signature of `ids[i]` being row `rows[i]` of `signatures` (any order). One
-    band's values are taken at a time: no copy of the whole matrix."""
+    band's values are taken at a time (no copy of the whole matrix), the bands in threads: the sort that groups a
+    band's rows is most of the time and runs without the GIL (0.57 s -> 0.29 s on two cores for the bench corpus's
+    192k signatures, a step every worker waits for). The pairs are a set: the order the bands finish in is lost."""
     if len(ids) < 2:
         return set()
     picked = np.asarray(rows, dtype=np.intp)
+
+    def band_groups(band: int) -> list[list[int]]:
+        return equal_rows(signatures[picked, band * config.rows:(band + 1) * config.rows])
+
     pairs: set[tuple[str, str]] = set()
-    for band in range(config.bands):
-        for group in equal_rows(signatures[picked, band * config.rows:(band + 1) * config.rows]):
-            pairs.update(combinations(sorted(ids[i] for i in group), 2))
+    with ThreadPoolExecutor(max_workers=min(config.bands, os.cpu_count() or 1)) as pool:
+        for groups in pool.map(band_groups, range(config.bands)):
+            for group in groups:
+                pairs.update(combinations(sorted(ids[i] for i in group), 2))
     return pairs
 
 
