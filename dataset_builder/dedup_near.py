@@ -171,12 +171,16 @@ def candidate_row_pairs(signatures: np.ndarray, rows: Sequence[int], ids: list[s
         return equal_rows(signatures[picked, band * config.rows:(band + 1) * config.rows])
 
     pairs: set[tuple[str, str]] = set()
-    with ThreadPoolExecutor(max_workers=min(config.bands, os.cpu_count() or 1)) as pool:
+    with ThreadPoolExecutor(max_workers=min(config.bands, os.cpu_count() or 1, _BANDS_AT_ONCE)) as pool:
         for groups in pool.map(band_groups, range(config.bands)):
             for group in groups:
                 pairs.update(combinations(sorted(ids[i] for i in group), 2))
     return pairs
 
+
+# Each band in flight holds about 60 bytes a signature (its values and their copy, the 64-bit mix, the sort's order
+# and the sorted mixes): 0.6 GB at 10 million documents. Four at once bound that whatever the number of cores.
+_BANDS_AT_ONCE = 4
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant (2^64 / golden ratio): multiplying spreads the bits
 
