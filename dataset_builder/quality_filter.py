@@ -129,7 +129,7 @@ def repeated_ngram_ratio(text: str, n: int = _NGRAM) -> float:
 def may_repeat(texts: list[str]) -> list[bool]:
     """For each text, False when no character 10-gram occurs twice in it (its `repeated_ngram_ratio` is 0.0), True
     when one may. The texts are answered together: a hash of every 10-gram, built from its ten code points only (so
-    equal 10-grams hash alike), tagged with its text's number and sorted once; only equal neighbours may repeat."""
+    equal 10-grams hash alike), tagged with its text's number; only a key that occurs twice may be a repeat."""
     answer = [False] * len(texts)
     counted = [i for i, text in enumerate(texts) if len(text) > _NGRAM]
     for first in range(0, len(counted), _TAGS):
@@ -139,29 +139,67 @@ def may_repeat(texts: list[str]) -> list[bool]:
     return answer
 
 
-_TAGS = 1 << 16  # texts per sort: their number takes the top 20 bits of a key, the hash the other 44
+_TAGS = 1 << 16  # texts per group: their number takes the top 16 bits of a 60-bit key, the hash the other 44
+_LONE = np.uint64(1 << 63)  # above every key: marks a key that is its position, so that no other key equals it
+_MIX2 = np.uint64(0xC2B2AE3D27D4EB4F)
 
 
 def _repeating(texts: list[str]) -> list[int]:
-    """The indexes of the texts (each longer than a 10-gram) where two 10-grams may be equal."""
-    codes = code_points("".join(texts)).astype(np.uint64)
-    pairs = (codes[:-1] << np.uint64(21)) | codes[1:]  # code points have 21 bits
-    fours = pairs[:-2] * _MIX + pairs[2:]
-    grams = (fours[:-4] * _MIX + fours[4:])[:-2] * _MIX + pairs[8:]  # characters i .. i+9
+    """The indexes of the texts (each longer than a 10-gram) where two 10-grams may be equal: each 10-gram's
+    hash tagged with its text's number, and the keys that occur more than once."""
+    codes = code_points("".join(texts))
     starts, ends = text_bounds(texts)
-    owner = np.repeat(np.arange(len(texts)), ends - starts)[: len(grams)]
+    grams = _gram_hashes(codes)
+    owner = np.repeat(np.arange(len(texts), dtype=np.uint64), ends - starts)[: len(grams)]
+    keys = (owner << np.uint64(44)) | (grams >> np.uint64(20))
     # The n-grams starting in a text's last 9 characters run into the next text: every text is longer than that, so
-    # those 9 positions are its own (marked text by text: a comparison at every position cost twice as much).
-    inside = np.ones(len(grams), dtype=bool)
+    # those 9 positions are its own, and each gets a key no other key equals.
     for back in range(1, _NGRAM):
         tails = ends - back
-        inside[tails[tails < len(grams)]] = False
-    # The keys come in runs, one per text (its number is their top bits): timsort ("stable") merges the runs where
-    # the default introsort sorts the whole batch as if it were random, 2.3x slower. Equal keys are the same
-    # integers, so which sort puts them in order cannot change the answer.
-    keys = (owner[inside].astype(np.uint64) << np.uint64(44)) | (grams[inside] >> np.uint64(20))
-    keys = np.sort(keys, kind="stable")
-    return np.unique(keys[1:][keys[1:] == keys[:-1]] >> np.uint64(44)).tolist()
+        tails = tails[tails < len(keys)]
+        keys[tails] = _LONE | tails.astype(np.uint64)
+    return np.unique(_recurring(keys) >> np.uint64(44)).tolist()
+
+
+def _recurring(keys: np.ndarray) -> np.ndarray:
+    """The keys that occur more than once (each at least twice, in order). Two rounds of counting by bucket
+    (a key alone in its bucket occurs once) leave a few percent of the keys to sort: a sort of them all cost
+    1.7x as much on batches of the bench corpus."""
+    for mix in (_MIX, _MIX2):
+        bits = max(len(keys).bit_length() + 2, 4)  # about four buckets a key: most keys are alone in theirs
+        bucket = ((keys * mix) >> np.uint64(64 - bits)).astype(np.intp)
+        keys = keys[np.bincount(bucket, minlength=1 << bits)[bucket] > 1]
+    keys = np.sort(keys)
+    return keys[1:][keys[1:] == keys[:-1]]
+
+
+_INVERSE = pow(_BASE, -1, 1 << 64)  # _BASE is odd, so it has an inverse modulo 2**64
+_CACHED_POWERS = 1 << 20  # characters: 16 MiB of tables kept by each process, enough for most batches
+
+
+@lru_cache(maxsize=1)
+def _cached_powers() -> tuple[np.ndarray, np.ndarray]:
+    return _powers(_BASE, _CACHED_POWERS), _powers(_INVERSE, _CACHED_POWERS)
+
+
+def _powers(base: int, size: int) -> np.ndarray:
+    """base ** k modulo 2**64 for k < size."""
+    out = np.full(size, base, dtype=np.uint64)
+    out[0] = 1
+    return np.cumprod(out, dtype=np.uint64)  # unsigned: wraps around, as intended
+
+
+def _gram_hashes(codes: np.ndarray) -> np.ndarray:
+    """A hash of each 10-gram of `codes` (at each start but the last 9), from its ten code points only: the
+    polynomial sum(c[i + k] * _BASE ** k) modulo 2**64, from prefix sums of c[j] * _BASE ** j, each window divided
+    by _BASE ** i (times its inverse), then mixed so that the top bits depend on every character."""
+    size = len(codes)
+    powers, inverses = _cached_powers()
+    if size > _CACHED_POWERS:
+        powers, inverses = _powers(_BASE, size), _powers(_INVERSE, size)
+    prefix = np.zeros(size + 1, dtype=np.uint64)
+    np.cumsum(codes * powers[:size], out=prefix[1:])
+    return (prefix[_NGRAM:] - prefix[:-_NGRAM]) * inverses[: size + 1 - _NGRAM] * _MIX
 
 
 def detect_language(text: str, han: int | None = None) -> tuple[str, float]:

@@ -84,6 +84,22 @@ def test_texts_answered_together_may_repeat_exactly_where_a_ten_gram_repeats():
     assert sum(repeated) >= 3
 
 
+def test_ten_gram_hashes_depend_on_the_ten_characters_alone_wherever_they_stand():
+    import numpy as np
+
+    from dataset_builder.cleaning.text_units import code_points
+    from dataset_builder.quality_filter import _CACHED_POWERS, _gram_hashes
+
+    gram = code_points("一二三四五六七八九十")
+    filler = np.arange(0x4E00, 0x4E00 + 5000, dtype=np.uint32)  # 5000 different characters, then again
+    codes = np.concatenate([gram, np.resize(filler, _CACHED_POWERS), gram])  # longer than the kept power tables
+    hashes = _gram_hashes(codes)
+    assert len(hashes) == len(codes) - 9
+    assert hashes[0] == hashes[-1] == _gram_hashes(gram)[0]
+    assert hashes[10] == hashes[10 + 5000] == _gram_hashes(codes[10:20])[0]
+    assert len(set(hashes[:5000].tolist())) == 5000  # different 10-grams, different hashes
+
+
 def _rolling_hashes_step_by_step(codes, n):
     """The n-gram hashes as first written: one character added at a time."""
     import numpy as np
