@@ -89,7 +89,7 @@ def _decision(path: Path | None):
 
 
 @contextmanager
-def _cyclic_gc_paused():
+def cyclic_gc_paused():
     """Python's cyclic collector off while a shard runs. A shard's documents form no reference cycles, yet every
     few thousand allocations the collector walks the live containers (the documents, their lists and dicts, the
     cleaning tables): that was 5 of the 7 us it takes to create a Document. Garbage that does form a cycle waits
@@ -105,7 +105,7 @@ def _cyclic_gc_paused():
 
 def run_shard(job: PhaseJob, shard: Shard) -> ShardOutcome:
     """Run phase `job.phase` on one shard and record its output; the engines' unit of work."""
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _run_shard(job, shard)
 
 
