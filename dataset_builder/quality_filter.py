@@ -28,8 +28,14 @@ _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 # Letters of other alphabets (Cyrillic, Greek, Arabic, Hebrew, Indic, Thai, ...): rare in Chinese text.
 _OTHER_LETTER = re.compile(r"[\u0370-\u1dbf\u1f00-\u1fff]+")
-# Any letter but Han: most Chinese documents have none, and then no class needs counting.
-_NON_HAN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u3040-\u309f\u30a0-\u30ff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f\u0370-\u1dbf\u1f00-\u1fff]")
+# Any letter but Han: most Chinese documents have none, and then no class needs counting. (First and last code point
+# of each range: Latin, kana, Hangul, the alphabets from Greek to Mongolian.)
+_NON_HAN_LETTER_RANGES = (
+    (0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x3040, 0x309F), (0x30A0, 0x30FF), (0xAC00, 0xD7AF), (0x1100, 0x11FF),
+    (0x3130, 0x318F), (0x0370, 0x1DBF), (0x1F00, 0x1FFF),
+)
+_NON_HAN_LETTER = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in _NON_HAN_LETTER_RANGES) + "]")
+_IS_NON_HAN_LETTER = code_point_table(ranges=tuple((a, b + 1) for a, b in _NON_HAN_LETTER_RANGES))
 
 
 def han_ratio(text: str, han: int | None = None) -> float:
@@ -202,13 +208,16 @@ def _gram_hashes(codes: np.ndarray) -> np.ndarray:
     return (prefix[_NGRAM:] - prefix[:-_NGRAM]) * inverses[: size + 1 - _NGRAM] * _MIX
 
 
-def detect_language(text: str, han: int | None = None) -> tuple[str, float]:
-    """(language, share of Han characters among letters). zh | ja | ko | en | und.
+def detect_language(text: str, han: int | None = None, other_letters: bool | None = None) -> tuple[str, float]:
+    """(language, share of Han characters among letters). zh | ja | ko | en | und. `han` and `other_letters`
+    (whether the text has any letter but Han) are counted here when not given.
 
     Letters are Han, Latin, kana, Hangul and the alphabets from Greek to Mongolian."""
     if han is None:
         han = han_count(text)
-    if _NON_HAN_LETTER.search(text) is None:
+    if other_letters is None:
+        other_letters = _NON_HAN_LETTER.search(text) is not None
+    if not other_letters:
         return ("zh", 1.0) if han else ("und", 0.0)
     latin = sum(map(len, _LATIN.findall(text)))  # words, not letters: fewer objects to build
     kana = len(_KANA.findall(text)) if _KANA.search(text) else 0
@@ -244,11 +253,14 @@ class QualityFilter(Stage):
         judged."""
         texts = [doc.text for doc in docs]
         starts, ends = text_bounds(texts)
-        han_counts = per_text(np.take(_IS_HAN, code_points("".join(texts))), starts, ends).tolist()  # np.take: faster
-        for doc, han, ended, repeats in zip(docs, han_counts, line_end_punct_ratios(texts), may_repeat(texts)):
-            self.judge(doc, han, ended, repeats)
+        codes = code_points("".join(texts))
+        han_counts = per_text(np.take(_IS_HAN, codes), starts, ends).tolist()  # np.take: faster than indexing
+        lettered = per_text(np.take(_IS_NON_HAN_LETTER, codes), starts, ends).astype(bool).tolist()
+        signals = zip(han_counts, lettered, line_end_punct_ratios(texts), may_repeat(texts))
+        for doc, (han, other_letters, ended, repeats) in zip(docs, signals):
+            self.judge(doc, han, ended, repeats, other_letters)
 
-    def judge(self, doc: Document, han: int, line_end_punct: float, repeats: bool) -> None:
+    def judge(self, doc: Document, han: int, line_end_punct: float, repeats: bool, other_letters: bool | None = None) -> None:
         text = doc.text
         doc.quality = {
             "han_ratio": round(han_ratio(text, han), 6),
@@ -256,7 +268,7 @@ class QualityFilter(Stage):
             "repeated_ngram_ratio": round(repeated_ngram_ratio(text), 6) if repeats else 0.0,
         }
         cfg = self.config
-        language, chinese_share = detect_language(text, han)
+        language, chinese_share = detect_language(text, han, other_letters)
         if language in ("ja", "ko") or chinese_share < cfg.min_chinese_share:
             doc.language = language
             doc.reject(

@@ -62,6 +62,15 @@ def test_thresholds_and_reasons(make_doc):
     assert doc.rejection.reason == "repetitive" and "0.5" in doc.rejection.details
 
 
+def test_the_batch_table_of_non_han_letters_is_the_language_regex():
+    from dataset_builder.quality_filter import _IS_NON_HAN_LETTER, _NON_HAN_LETTER
+
+    table = [bool(_IS_NON_HAN_LETTER[c]) for c in range(0x10000)]
+    regex = [_NON_HAN_LETTER.match(chr(c)) is not None for c in range(0x10000)]
+    assert table == regex and sum(table) > 10000
+    assert not _IS_NON_HAN_LETTER[0x10000:].any()  # the regex has no range beyond the first plane either
+
+
 def test_repeated_ngram_ratio_counts_characters():
     assert repeated_ngram_ratio("一二三四五六七八九十甲乙丙") == 0.0
     assert repeated_ngram_ratio("一二三四五六七八九十" * 2) == 1.0
