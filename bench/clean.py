@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dataset_builder.config import CleanConfig, FilterConfig  # noqa: E402
 from dataset_builder.document import Document, Origin  # noqa: E402
+from dataset_builder.memory import tune_allocator  # noqa: E402
 from dataset_builder.phases import cyclic_gc_paused  # noqa: E402
 from dataset_builder.pipeline import cleaning_stages  # noqa: E402
 from dataset_builder.readers.given_metadata import given_metadata  # noqa: E402
@@ -62,6 +63,7 @@ _CHUNKS: list[list[tuple[str, str, dict]]] = []  # inherited by forked workers: 
 
 def _init() -> None:
     global _STAGES
+    tune_allocator()  # as the engine's workers do (engines/processes.py)
     _STAGES = cleaning_stages(CleanConfig(), FilterConfig(**BENCH_FILTER))
     for stage in _STAGES:  # warm caches (OpenCC tables, script classes) outside the timed part
         list(stage.run([Document(id="w", text="預熱文字，測試一下。", origin=Origin("w"))]))
