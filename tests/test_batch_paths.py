@@ -168,6 +168,22 @@ def _line_hash_one_by_one(line: str) -> int:
     return _splitmix((total + len(line) * 0x9E3779B97F4A7C15) & _WORD)
 
 
+@given(st.lists(st.text(alphabet=["a", "中", "\n", "\U0002a700", "\ud800"], max_size=6), min_size=1, max_size=40),
+       st.data())
+def test_a_layout_with_texts_replaced_is_the_layout_of_the_new_texts(texts, data):
+    layout = Layout(texts)
+    layout.codes  # laid out, so that the replaced layout copies from it
+    picked = data.draw(st.sets(st.integers(0, len(texts) - 1), max_size=max(1, len(texts) // 8)))
+    changed = {i: data.draw(st.text(alphabet=["b", "文", "\n", "\U0002a700"], max_size=6)) for i in picked}
+    replaced = layout.replaced(changed)
+    new_texts = [changed.get(i, text) for i, text in enumerate(texts)]
+    fresh = Layout(new_texts)
+    assert replaced.texts == new_texts and layout.texts == texts
+    assert replaced.codes.dtype == fresh.codes.dtype and replaced.codes.tolist() == fresh.codes.tolist()
+    assert [b.tolist() for b in replaced.bounds] == [b.tolist() for b in fresh.bounds]
+    assert [x.tolist() for x in replaced.lines] == [x.tolist() for x in fresh.lines]
+
+
 @pytest.mark.parametrize("group_chars", [1 << 20, 50])
 def test_line_hashes_of_a_batch_are_those_of_each_line(cleaned, monkeypatch, group_chars):
     monkeypatch.setattr(line_hashes, "_GROUP_CHARS", group_chars)  # 50: texts hashed in many groups

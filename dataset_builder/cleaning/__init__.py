@@ -80,15 +80,17 @@ class CleanStage(Stage):
                 picked = trigger.matches(layout)
             elif picked is None and trigger:
                 picked = trigger.candidates(layout)
-            todo = docs if picked is None else [docs[i] for i in picked]
-            before = [doc.text for doc in todo]
+            indexes = range(len(docs)) if picked is None else sorted(picked)
+            todo = docs if picked is None else [docs[i] for i in indexes]
+            before = layout.texts if picked is None else [layout.texts[i] for i in indexes]
             if confirmed:
                 for doc in todo:
                     operator.edit_lines(doc)  # the batch's answer was the operator's own question
             else:
                 operator.process_many(todo)
-            if any(doc.text is not text for doc, text in zip(todo, before)):
-                layout = None
+            changed = {i: doc.text for i, doc, text in zip(indexes, todo, before) if doc.text is not text}
+            if changed:
+                layout = layout.replaced(changed)
             if any(doc.rejection is not None for doc in todo):  # only the documents it saw can it have rejected
                 docs, layout = [doc for doc in docs if doc.rejection is None], None
 

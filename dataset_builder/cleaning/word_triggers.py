@@ -43,6 +43,31 @@ class Layout:
     def ends(self) -> np.ndarray:
         return self.bounds[1]
 
+    def replaced(self, changed: dict[int, str]) -> Layout:
+        """This layout with the texts at some indexes replaced. When few changed, the others' code points are copied
+        from this layout's, not encoded again, and the bounds shifted: an operator changes a few texts of a batch,
+        and the next trigger asks for the code points of all."""
+        texts = list(self.texts)
+        for i, text in changed.items():
+            texts[i] = text
+        layout = Layout(texts)
+        if "codes" not in self.__dict__ or len(changed) * 8 > len(texts):
+            return layout  # nothing laid out yet, or so much changed that laying out anew is as cheap
+        starts, ends = self.bounds
+        order = sorted(changed)
+        old_starts, old_ends = starts[order].tolist(), ends[order].tolist()
+        pieces, copied = [], 0
+        for i, start, end in zip(order, old_starts, old_ends):
+            pieces += [self.codes[copied:start], code_points(texts[i])]
+            copied = end
+        pieces.append(self.codes[copied:])
+        growth = np.zeros(len(texts), dtype=np.int64)
+        growth[order] = [len(texts[i]) - (end - start) for i, start, end in zip(order, old_starts, old_ends)]
+        new_ends = ends + np.cumsum(growth)
+        layout.codes = np.concatenate(pieces)  # the cached properties' values, as they would be computed
+        layout.bounds = (new_ends - np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), new_ends)
+        return layout
+
     @cached_property
     def lines(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(starts, ends, text indexes) in `codes` of every line of every text, as `text.split("\\n")` makes them."""
