@@ -1,13 +1,16 @@
 """Throughput of cleaning + metadata extraction + quality filtering on the shared benchmark corpus.
 
     python bench/clean.py [--corpus PATH] [--limit N] [--workers 1 2] [--chunk 2000] [--min-bytes 0]
-                          [--hash] [--compare HEX] [--no-timing] [--profile LINES]
+                          [--repeat N] [--hash] [--compare HEX] [--no-timing] [--profile LINES]
 
 Reads JSONL records ({"id","text",...}) from a .jsonl.zst file, runs the per-document stages
 (`pipeline.cleaning_stages`: cleaning, metadata extraction, quality filter) on chunks of documents (cross-document
 evidence works within a chunk) in 1 and 2 worker processes, and prints MB/s (UTF-8 bytes of input text) and
 documents/s, wall-clock and per CPU-second the workers spent in the stages (the per-core figure, which stays
-meaningful when other processes share the cores). Nothing derived from the corpus is written.
+meaningful when other processes share the cores). The workers run the stages as the engine's do: the cyclic
+garbage collector paused for each chunk, the allocator tuned. --repeat N times each worker count N times, in
+turns, and prints the median and range (a run varies by 5-10% on a quiet two-core machine). Nothing derived from
+the corpus is written.
 
 --hash proves a speed-up changed no output: a first, untimed run prints one SHA-256 over every field of every
 document in corpus order (kept text, title, dates, authors, edits, quality signals, flags, script, language, and
@@ -22,6 +25,7 @@ import hashlib
 import io
 import json
 import multiprocessing as mp
+import statistics
 import sys
 import time
 from collections import Counter
@@ -162,6 +166,7 @@ def main() -> None:
     parser.add_argument("--hash", action="store_true", help="print one hash over every field of every output document")
     parser.add_argument("--compare", metavar="HEX", help="with --hash: exit 1 when the output hash is not HEX")
     parser.add_argument("--no-timing", action="store_true", help="with --hash: stop after the hash")
+    parser.add_argument("--repeat", type=int, default=1, help="time every worker count this many times; print the medians")
     parser.add_argument("--profile", type=int, metavar="LINES", help="profile one process (cProfile), print the top LINES")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -187,22 +192,34 @@ def main() -> None:
             print("output unchanged")
         if args.no_timing:
             return
-    for workers in args.workers:
-        with mp.get_context("fork").Pool(workers, initializer=_init) as pool:
-            pool.map(abs, range(workers))  # start-up outside the timing (_init warms every worker up)
-            started = time.perf_counter()
-            total: Counter = Counter()
-            for outcome in pool.imap_unordered(_run_chunk, range(len(_CHUNKS))):
-                total.update(outcome)
-            cpu = total.pop("_cpu_microseconds") / 1e6
-            seconds = time.perf_counter() - started
-        print(
-            f"workers={workers}: {seconds:.1f} s, {megabytes / seconds:.1f} MB/s, {len(records) / seconds:.0f} docs/s"
-            f" ({megabytes / seconds / workers:.1f} MB/s per worker); CPU {cpu:.1f} s in the stages:"
-            f" {megabytes / cpu:.1f} MB per CPU-second, {len(records) / cpu:.0f} docs per CPU-second"
-        )
-        print("  outcome:", dict(total.most_common()))
+    runs: dict[int, list[float]] = {}
+    for _ in range(args.repeat):
+        for workers in args.workers:  # the worker counts take turns, so a slower spell of the machine hits each
+            seconds, cpu, total = timed_run(workers)
+            runs.setdefault(workers, []).append(cpu)
+            print(
+                f"workers={workers}: {seconds:.1f} s, {megabytes / seconds:.1f} MB/s, {len(records) / seconds:.0f} docs/s"
+                f" ({megabytes / seconds / workers:.1f} MB/s per worker); CPU {cpu:.1f} s in the stages:"
+                f" {megabytes / cpu:.1f} MB per CPU-second, {len(records) / cpu:.0f} docs per CPU-second"
+            )
+            print("  outcome:", dict(total.most_common()))
+    if args.repeat > 1:
+        for workers, cpus in runs.items():
+            rates = sorted(megabytes / cpu for cpu in cpus)
+            print(f"workers={workers}, {len(rates)} runs: median {statistics.median(rates):.2f} MB per CPU-second"
+                  f" (range {rates[0]:.2f}-{rates[-1]:.2f})")
 
+
+def timed_run(workers: int) -> tuple[float, float, Counter]:
+    """(wall-clock seconds, CPU seconds in the stages, outcomes) of one pass over every chunk."""
+    with mp.get_context("fork").Pool(workers, initializer=_init) as pool:
+        pool.map(abs, range(workers))  # start-up outside the timing (_init warms every worker up)
+        started = time.perf_counter()
+        total: Counter = Counter()
+        for outcome in pool.imap_unordered(_run_chunk, range(len(_CHUNKS))):
+            total.update(outcome)
+        cpu = total.pop("_cpu_microseconds") / 1e6
+        return time.perf_counter() - started, cpu, total
 
 if __name__ == "__main__":
     main()
