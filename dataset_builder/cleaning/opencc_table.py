@@ -121,16 +121,19 @@ class FastConverter:
         after = np.take(self.codes, before)
         changed = per_text(after != before, starts, ends)
         converted = after.tobytes().decode("utf-32-le", "surrogatepass") if changed.any() else ""
-        out: list[tuple[str, int | None]] = []
         # Python ints from here: a numpy scalar costs a conversion at each use.
-        for k, (text, start, end, needs, count) in enumerate(zip(texts, starts.tolist(), ends.tolist(), special.tolist(), changed.tolist())):
-            openings = phrase_opening.get(k)  # most texts have none: no generator made for them
-            if needs or (openings is not None and any(self._opens_phrase(text, p - start) for p in openings)):
-                out.append((converter(self.profile).convert(text), None))
-            elif count:
-                out.append((converted[start:end], count))
-            else:
-                out.append((text, 0))
+        start_list = starts.tolist()
+        out: list[tuple[str, int | None]] = [
+            (converted[start:end], count) if count else (text, 0)
+            for text, start, end, count in zip(texts, start_list, ends.tolist(), changed.tolist())
+        ]
+        # The few texts the table cannot answer for: a special character, or a phrase opening where a phrase is.
+        needs = set(np.flatnonzero(special).tolist())
+        for k, openings in phrase_opening.items():
+            if k not in needs and any(self._opens_phrase(texts[k], p - start_list[k]) for p in openings):
+                needs.add(k)
+        for k in needs:
+            out[k] = (converter(self.profile).convert(texts[k]), None)
         return out
 
     def _phrase_openings(self, codes: np.ndarray, ends: np.ndarray) -> dict[int, list[int]]:

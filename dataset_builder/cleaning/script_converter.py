@@ -116,6 +116,7 @@ def _zhu_as_zhe(original: str, converted: str) -> str:
 
 # Given metadata that is text in the document's language; url, license and published_at are identifiers.
 METADATA_TEXT_FIELDS = ("title", "source", "authors", "keywords")
+_METADATA_TEXT_FIELDS = frozenset(METADATA_TEXT_FIELDS)
 
 
 class ScriptConverter(CleaningOperator):
@@ -132,18 +133,25 @@ class ScriptConverter(CleaningOperator):
 
     def process_many(self, docs: list[Document]) -> None:
         """Detection and the table's conversion in numpy over the whole batch; OpenCC only for the texts that need it."""
-        for doc, script in zip(docs, detect_scripts([doc.text for doc in docs])):
+        scripts = detect_scripts([doc.text for doc in docs])
+        for doc, script in zip(docs, scripts):
             doc.script = script
         if not self.to_simplified:
             return
-        traditional = [doc for doc in docs if doc.script == "Hant"]
+        traditional = [doc for doc, script in zip(docs, scripts) if script == "Hant"]
         conversions = fast_converter(self.profile).convert_many([doc.text for doc in traditional])
+        zhu, name, unit = self.profile == "t2s", self.name, self.unit
         for doc, (converted, changed) in zip(traditional, conversions):
-            if self.profile == "t2s" and "著" in converted:
+            if zhu and "著" in converted:
                 converted, changed = _zhu_as_zhe(doc.text, converted), None
-            if converted != doc.text:
-                doc.record_edit(self.name, self.unit, differing_chars(doc.text, converted) if changed is None else changed)
-                doc.text = converted
+            if changed is None:  # converted by OpenCC: the changed characters are counted here
+                if converted == doc.text:
+                    continue
+                changed = differing_chars(doc.text, converted)
+            elif not changed:  # the table's conversion changed nothing: `converted` is the text itself
+                continue
+            doc.record_edit(name, unit, changed)
+            doc.text = converted
         if self.convert_metadata:
             for doc in docs:
                 if doc.given:
@@ -154,8 +162,9 @@ class ScriptConverter(CleaningOperator):
         """The input's metadata text in Simplified: each field when the document or the field is Traditional
         (a short title has few script-specific characters, so the document's script decides too)."""
         given, hant = doc.given, doc.script == "Hant"
-        for name in METADATA_TEXT_FIELDS:
-            value = given.get(name)
+        for name, value in given.items():  # a value replaced, never a key added: the loop may write
+            if name not in _METADATA_TEXT_FIELDS:
+                continue
             if isinstance(value, str):
                 given[name] = _given_converted(self.profile, hant, value)
             elif isinstance(value, list):
