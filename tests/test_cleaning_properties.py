@@ -56,3 +56,16 @@ blanks = st.text(alphabet=st.sampled_from(["中", "a", "。", " ", "\n", "\t", "
 @given(blanks)
 def test_the_cheap_clean_question_answers_as_the_clean_shape(text):
     assert is_clean(text) == (_CLEAN_SHAPE.fullmatch(text) is not None)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(blanks)
+def test_normalising_a_clean_text_changes_nothing(text):
+    # why the batch form does not ask is_clean again: whatever it is handed comes out right
+    normalised = doc(text)
+    WhitespaceNormalizer().process_many([normalised])
+    checked = doc(text)
+    WhitespaceNormalizer()(checked)
+    assert normalised.text == checked.text and normalised.edits == checked.edits
+    if is_clean(text):
+        assert normalised.text == text and not normalised.edits
