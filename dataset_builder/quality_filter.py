@@ -38,6 +38,9 @@ _NON_HAN_LETTER = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in 
 _IS_NON_HAN_LETTER = code_point_table(ranges=tuple((a, b + 1) for a, b in _NON_HAN_LETTER_RANGES))
 
 
+_IS_SPACE_OR_BREAK = code_point_table(" \n")  # what `han_ratio` does not count as visible
+
+
 def han_ratio(text: str, han: int | None = None) -> float:
     visible = len(text) - text.count(" ") - text.count("\n")
     if han is None:
@@ -249,24 +252,27 @@ class QualityFilter(Stage):
         self.process_many([doc])
 
     def process_many(self, docs: list[Document]) -> None:
-        """Han characters, line ends and possible repeats counted for the whole batch in numpy, then each document
-        judged."""
+        """Han characters, visible characters, line ends and possible repeats counted for the whole batch in numpy,
+        then each document judged."""
         texts = [doc.text for doc in docs]
         starts, ends = text_bounds(texts)
         codes = code_points("".join(texts))
-        han_counts = per_text(np.take(_IS_HAN, codes), starts, ends).tolist()  # np.take: faster than indexing
+        han = per_text(np.take(_IS_HAN, codes), starts, ends)  # np.take: faster than indexing
+        visible = (ends - starts) - per_text(np.take(_IS_SPACE_OR_BREAK, codes), starts, ends)
+        # int / int in Python and int64 / int64 in numpy are both the correctly rounded quotient: the same floats
+        han_shares = np.divide(han, visible, out=np.zeros(len(texts)), where=visible > 0).tolist()
         lettered = per_text(np.take(_IS_NON_HAN_LETTER, codes), starts, ends).astype(bool).tolist()
-        signals = zip(han_counts, lettered, line_end_punct_ratios(texts), may_repeat(texts))
-        for doc, (han, other_letters, ended, repeats) in zip(docs, signals):
-            self.judge(doc, han, ended, repeats, other_letters)
+        signals = zip(han.tolist(), han_shares, lettered, line_end_punct_ratios(texts), may_repeat(texts))
+        for doc, (han_chars, han_share, other_letters, ended, repeats) in zip(docs, signals):
+            self.judge(doc, han_chars, ended, repeats, other_letters, han_share)
 
-    def judge(self, doc: Document, han: int, line_end_punct: float, repeats: bool, other_letters: bool | None = None) -> None:
+    def judge(self, doc: Document, han: int, line_end_punct: float, repeats: bool, other_letters: bool | None = None,
+              han_share: float | None = None) -> None:
         text = doc.text
-        doc.quality = {
-            "han_ratio": round(han_ratio(text, han), 6),
-            "line_end_punct_ratio": round(line_end_punct, 6),
-            "repeated_ngram_ratio": round(repeated_ngram_ratio(text), 6) if repeats else 0.0,
-        }
+        han_share = round(han_ratio(text, han) if han_share is None else han_share, 6)
+        ended = round(line_end_punct, 6)
+        repeated = round(repeated_ngram_ratio(text), 6) if repeats else 0.0
+        doc.quality = {"han_ratio": han_share, "line_end_punct_ratio": ended, "repeated_ngram_ratio": repeated}
         cfg = self.config
         language, chinese_share = detect_language(text, han, other_letters)
         if language in ("ja", "ko") or chinese_share < cfg.min_chinese_share:
@@ -276,20 +282,12 @@ class QualityFilter(Stage):
             )
         elif len(text) < cfg.min_chars:
             doc.reject(self.name, "too_short", f"{len(text)} < min_chars {cfg.min_chars}")
-        elif doc.quality["han_ratio"] < cfg.min_han_ratio:
-            doc.reject(self.name, "low_han_ratio", f"{doc.quality['han_ratio']} < min_han_ratio {cfg.min_han_ratio}")
-        elif doc.quality["line_end_punct_ratio"] < cfg.min_line_end_punct_ratio:
-            doc.reject(
-                self.name,
-                "few_line_end_punct",
-                f"{doc.quality['line_end_punct_ratio']} < min_line_end_punct_ratio {cfg.min_line_end_punct_ratio}",
-            )
-        elif doc.quality["repeated_ngram_ratio"] > cfg.max_repeated_ngram_ratio:
-            doc.reject(
-                self.name,
-                "repetitive",
-                f"{doc.quality['repeated_ngram_ratio']} > max_repeated_ngram_ratio {cfg.max_repeated_ngram_ratio}",
-            )
+        elif han_share < cfg.min_han_ratio:
+            doc.reject(self.name, "low_han_ratio", f"{han_share} < min_han_ratio {cfg.min_han_ratio}")
+        elif ended < cfg.min_line_end_punct_ratio:
+            doc.reject(self.name, "few_line_end_punct", f"{ended} < min_line_end_punct_ratio {cfg.min_line_end_punct_ratio}")
+        elif repeated > cfg.max_repeated_ngram_ratio:
+            doc.reject(self.name, "repetitive", f"{repeated} > max_repeated_ngram_ratio {cfg.max_repeated_ngram_ratio}")
         elif not has_running_text(text):
             doc.reject(self.name, "no_running_text", "not one line of sentences: a menu, a link list or an SEO page")
         if doc.rejection is None:

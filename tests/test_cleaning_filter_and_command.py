@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from dataset_builder.clean_command import clean_files
 from dataset_builder.config import CleanConfig, FilterConfig
+from dataset_builder.document import Document, Origin
 from dataset_builder.errors import InputError
 from dataset_builder.quality_filter import (
-    QualityFilter, detect_language, line_end_punct_ratio, line_end_punct_ratios, may_repeat, repeated_ngram_ratio,
+    QualityFilter, detect_language, han_ratio, line_end_punct_ratio, line_end_punct_ratios, may_repeat, repeated_ngram_ratio,
 )
 from dataset_builder.readers.txt import decode_text, read_txt
 from dataset_builder.schema import load_schema
@@ -75,6 +76,15 @@ def test_repeated_ngram_ratio_counts_characters():
     assert repeated_ngram_ratio("一二三四五六七八九十甲乙丙") == 0.0
     assert repeated_ngram_ratio("一二三四五六七八九十" * 2) == 1.0
     assert 0.0 < repeated_ngram_ratio("一二三四五六七八九十" * 2 + "子丑寅卯辰巳午未申酉戌亥") < 1.0
+
+
+def test_the_batch_counts_each_texts_han_share_as_han_ratio_does():
+    pages = [doc.text for doc in read_txt(ROOT, "seeds", "seeds/metadata.jsonl", None)]
+    texts = pages + [line for page in pages for line in page.split("\n")] + ["", " ", "\n \n", "中 文\nab", "\ud800中"]
+    docs = [Document(id=str(i), text=t, raw_text=t, origin=Origin("t.txt")) for i, t in enumerate(texts)]
+    QualityFilter(FilterConfig(min_chars=1)).process_many(docs)
+    assert [d.quality["han_ratio"] for d in docs] == [round(han_ratio(t), 6) for t in texts]
+    assert len({d.quality["han_ratio"] for d in docs}) > 20
 
 
 def test_texts_answered_together_may_repeat_exactly_where_a_ten_gram_repeats():
