@@ -137,8 +137,8 @@ def repeated_ngram_ratio(text: str, n: int = _NGRAM) -> float:
 
 def may_repeat(texts: list[str]) -> list[bool]:
     """For each text, False when no character 10-gram occurs twice in it (its `repeated_ngram_ratio` is 0.0), True
-    when one may. The texts are answered together: a hash of every 10-gram, built from its ten code points only (so
-    equal 10-grams hash alike), tagged with its text's number; only a key that occurs twice may be a repeat."""
+    when one may. The texts are answered together from a hash of every 10-gram, built from its ten code points only
+    (so equal 10-grams hash alike): a text may repeat only where two of its hashes are equal."""
     answer = [False] * len(texts)
     counted = [i for i, text in enumerate(texts) if len(text) > _NGRAM]
     for first in range(0, len(counted), _TAGS):
