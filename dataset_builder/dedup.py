@@ -31,7 +31,7 @@ import numpy as np
 
 from .config import DedupConfig
 from .dedup_exact import exact_groups, text_digest
-from .dedup_near import near_clusters, signature
+from .dedup_near import near_clusters, signatures
 from .document import Document
 from .global_step import GlobalStep
 from .stage import Stage
@@ -85,14 +85,14 @@ class Duplicates(GlobalStep[Observed, Placements]):
         self.state_note = f"per active document: its id, published_at, a 16-byte text digest{signature_bytes}"
 
     def observe(self, docs: Sequence[Document]) -> Observed:
-        width = self.config.num_perm if self.config.near else 0
-        unsigned = np.zeros(width, "<u4")
-        signatures = [signature(doc.text, self.config) for doc in docs] if width else [None] * len(docs)
+        if self.config.near:
+            matrix, signed = signatures([doc.text for doc in docs], self.config)
+        else:
+            matrix, signed = np.zeros((len(docs), 0), "<u4"), np.zeros(len(docs), bool)
         return Observed(
             [doc.id for doc in docs], [doc.published_at for doc in docs],
             np.frombuffer(b"".join(text_digest(doc.text) for doc in docs), np.uint8).reshape(len(docs), 16),
-            np.array([unsigned if sig is None else sig for sig in signatures], "<u4").reshape(len(docs), width),
-            np.array([sig is not None for sig in signatures], bool).reshape(len(docs)))
+            matrix, signed)
 
     def merge(self, a: Observed, b: Observed) -> Observed:
         return Observed.concatenate([a, b])

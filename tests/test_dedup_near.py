@@ -13,7 +13,7 @@ from rensa import RMinHash
 
 from dataset_builder.config import DedupConfig
 from dataset_builder.dedup import Deduplicator, Duplicates
-from dataset_builder.dedup_near import candidate_pairs, estimated_jaccard, normalise, signature
+from dataset_builder.dedup_near import candidate_pairs, estimated_jaccard, normalise, signature, signatures
 from dataset_builder.document import Document, Origin
 
 from .conftest import SEEDS
@@ -156,6 +156,19 @@ def test_signature_equals_nfkc_of_the_text_as_it_is_over_distinct_shingles():
         assert got is None or np.array_equal(got, expected), text
     # the mark belongs to the comma and goes with it: dropping the comma before NFKC would have made é
     assert normalise("e，\u0301x") == "ex"
+
+
+def test_signatures_of_a_batch_are_each_texts_signature_row_by_row():
+    """`signatures` (what the dedup step observes) gathers the values of many texts into one matrix: each row must
+    be that text's signature, and a text without letters or digits an unsigned row of zeros, wherever it stands."""
+    texts = [*TRICKY_TEXTS, *SEED_TEXTS.values(), "，。！", *[line for t in SEED_TEXTS.values() for line in t.splitlines()]]
+    matrix, signed = signatures(texts, CONFIG)
+    assert matrix.shape == (len(texts), CONFIG.num_perm) and matrix.dtype == np.dtype("<u4")
+    assert signed.tolist() == [reference_signature(text) is not None for text in texts] and not signed.all()
+    for text, row, has in zip(texts, matrix, signed):
+        assert np.array_equal(row, reference_signature(text) if has else np.zeros(CONFIG.num_perm, "<u4")), text
+    empty, none_signed = signatures([], CONFIG)
+    assert empty.shape == (0, CONFIG.num_perm) and none_signed.shape == (0,)
 
 
 def test_reposts_helper_makes_every_kind():
