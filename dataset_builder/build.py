@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,6 @@ from typing import Any
 
 from . import __version__
 from .config import Config, load_config
-from .datasheet import root_datasheet
-from .datasheet.documents import refuse_foreign_root_datasheet
 from .errors import NothingKeptError, OutputError, ReleaseDiffersError, ReleaseExistsError
 from . import phases
 from .engines import engine_for
@@ -31,7 +30,6 @@ from .release.placement import (
     check_publishable, clean_leftovers, commit_file, release_lock, replace_release, stage_file, temporary_release,
 )
 from .release.versions import next_version, write_version
-from .release.writer import write_release
 from .shards import DOCUMENTS_PER_SHARD, plan_shards
 from .split_assign import SPLITS
 from .tallies import unknown_field_warnings
@@ -90,6 +88,39 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+# What writing and checking a release imports: `datasets` (for the features), mlcroissant, the datasheet and the
+# validator, about a second in all. A build imports them in a thread while the workers run the first phase (this
+# process only waits for them then), not before the workers start nor after the phases, when nothing else runs.
+PUBLISH_MODULES = ("dataset_builder.release.writer", "dataset_builder.datasheet", "dataset_builder.validate.release",
+                   "mlcroissant")
+
+
+def _import_publish_modules() -> None:
+    import importlib
+
+    for name in PUBLISH_MODULES:
+        with contextlib.suppress(Exception):  # a failing import fails again, with its message, where it is needed
+            importlib.import_module(name)
+
+
+def write_release(config: Config, result: PhasesResult, release_dir: Path):
+    from .release.writer import write_release as write
+
+    return write(config, result, release_dir)
+
+
+def root_datasheet(*args, **kwargs) -> str:
+    from .datasheet import root_datasheet as render
+
+    return render(*args, **kwargs)
+
+
+def refuse_foreign_root_datasheet(path: Path) -> None:
+    from .datasheet.documents import refuse_foreign_root_datasheet as refuse
+
+    refuse(path)
+
+
 def work_folder_path(config: Config) -> Path:
     return config.release_dir.parent / f".{config.release_dir.name}.work"
 
@@ -111,10 +142,15 @@ def build_release(
     at `ray_address` or starting a local one), from an interrupted build's work with `resume`.
     `on_document` is called after each document read (in this process: it implies one worker)."""
     config = load_config(config_path)  # a bad config fails here, before any work
+    warm_up = threading.Thread(target=_import_publish_modules, name="import the release writer", daemon=True)
     with engine_for(1 if on_document else workers, engine, ray_address) as runner:
         runner.prepare()  # a process pool starts now: its workers import the stages while this process plans
-        return _build(config, runner, force=force, check=check, resume=resume,
-                      documents_per_shard=documents_per_shard, progress=progress, on_document=on_document)
+        warm_up.start()
+        try:
+            return _build(config, runner, force=force, check=check, resume=resume,
+                          documents_per_shard=documents_per_shard, progress=progress, on_document=on_document)
+        finally:
+            warm_up.join()
 
 
 def _build(config: Config, runner, *, force: bool, check: bool, resume: bool, documents_per_shard: int,

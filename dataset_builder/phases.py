@@ -46,7 +46,7 @@ class PhaseJob:
     work_key: dict
     phase: int
     decision_file: Path | None = None
-    sink_schemas: dict[str, pa.Schema] | None = None  # derived once, in the driver
+    sink_schemas: dict[str, pa.Schema] | None = None  # derived once, in the driver (None in the first phase)
 
 
 @dataclass
@@ -158,7 +158,7 @@ def _sink(docs: list, job: PhaseJob, shard: Shard, work: WorkFolder, outcome: Sh
     if not docs:
         return
     work.path(job.phase, "").mkdir(parents=True, exist_ok=True)
-    outcome.runs = write_runs(docs, work.path(job.phase, ""), shard.name, job.sink_schemas)
+    outcome.runs = write_runs(docs, work.path(job.phase, ""), shard.name, job.sink_schemas or sink_schemas())
     for doc in docs:
         outcome.tally.add(doc)
 
@@ -277,7 +277,11 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
     seconds: dict[str, float] = {}
     total_bytes = sum(s.bytes for s in plan.shards)
     total_docs = sum(s.documents for s in plan.shards)
-    schemas = sink_schemas()  # every phase sends the documents it finished to the sinks
+    # Every phase sends the documents it finished to the sinks, whose schemas come from `datasets` (an import of
+    # about half a second). The first phase finishes none but the documents rejected as they were read (a text
+    # file that cannot be decoded): its job carries no schemas, so the workers start on it at once, and a shard
+    # with such a document derives them itself. Later phases' jobs carry them, derived here once.
+    schemas = None
     for phase in phases:
         started = time.perf_counter()
         outcomes = {s.index: work.load(phase.index, s.name + DONE) for s in plan.shards
@@ -287,6 +291,8 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
         done_docs = sum(s.documents for s in plan.shards if s.index in outcomes)
         if progress:
             progress(phase.name, len(outcomes), len(plan.shards), done_docs, total_docs, done_bytes, total_bytes)
+        if phase.index > 0 and schemas is None:
+            schemas = sink_schemas()
         job = PhaseJob(config, work.root, work.key, phase.index, decision_file, schemas)
         merging = None if phase.observes is None else _MergedState(
             work, phase, stages[phase.observes].global_step, plan.shards)

@@ -137,6 +137,24 @@ def test_documents_finished_early_go_to_the_sinks_at_once_with_the_same_bytes(tm
     assert all(release == releases[0] for release in releases[1:])
 
 
+def test_a_document_rejected_as_it_is_read_reaches_the_sinks_from_a_worker_of_the_first_phase(tmp_path):
+    """The first phase's job carries no sink schemas (the driver derives them for the later phases); a worker that
+    finishes a document in it (a text file that cannot be decoded) derives them itself. Same bytes as one worker."""
+    releases = []
+    for workers in (1, 2):
+        folder = tmp_path / f"w{workers}"
+        (folder / "in").mkdir(parents=True)
+        for k in range(4):
+            (folder / "in" / f"{k}.txt").write_text(distinct_text(k), encoding="utf-8")
+        (folder / "in" / "bad.txt").write_bytes(bytes(range(128, 256)) * 4)
+        config = write_config(folder, '[[inputs]]\npath = "in"\nformat = "txt"\n')
+        result = build_release(config, workers=workers, documents_per_shard=1)
+        assert result.manifest["counts"]["rejected_by_reason"] == [
+            {"count": 1, "reason": "undecodable", "stage": "read"}]
+        releases.append(release_files(result.release_dir))
+    assert releases[0] == releases[1]
+
+
 def _cli(project: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "dataset_builder.cli", "build", "--workers", "1", "--shard-size", "100", *args]
 
