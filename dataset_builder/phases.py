@@ -278,9 +278,10 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
     total_bytes = sum(s.bytes for s in plan.shards)
     total_docs = sum(s.documents for s in plan.shards)
     # Every phase sends the documents it finished to the sinks, whose schemas come from `datasets` (an import of
-    # about half a second). The first phase finishes none but the documents rejected as they were read (a text
-    # file that cannot be decoded): its job carries no schemas, so the workers start on it at once, and a shard
-    # with such a document derives them itself. Later phases' jobs carry them, derived here once.
+    # about half a second). A first phase that ends in a global step finishes none but the documents rejected as
+    # they were read (a text file that cannot be decoded): its job carries no schemas, so the workers start on it
+    # at once, and a shard with such a document derives them itself. Later phases' jobs, and a first phase that is
+    # also the last, carry them, derived here once.
     schemas = None
     for phase in phases:
         started = time.perf_counter()
@@ -291,7 +292,7 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
         done_docs = sum(s.documents for s in plan.shards if s.index in outcomes)
         if progress:
             progress(phase.name, len(outcomes), len(plan.shards), done_docs, total_docs, done_bytes, total_bytes)
-        if phase.index > 0 and schemas is None:
+        if schemas is None and (phase.index > 0 or phase.observes is None):
             schemas = sink_schemas()
         job = PhaseJob(config, work.root, work.key, phase.index, decision_file, schemas)
         merging = None if phase.observes is None else _MergedState(
