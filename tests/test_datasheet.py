@@ -457,3 +457,12 @@ def test_config_other_than_the_release_one_is_reported(release, seed_answers):
     assert len(warnings) == 1 and "not the config" in warnings[0] and "manifest.json records" in warnings[0]
     with pytest.raises(DatasheetError, match="not the config"):
         _write(release, seed_answers, strict=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 60) | st.integers(0, 100_000), min_size=1, max_size=400))
+def test_histogram_bins_count_the_lengths_inside_them(values):
+    bins = length_histogram(values)
+    assert all(a.high == b.low for a, b in zip(bins, bins[1:]))
+    assert [b.count for b in bins] == [sum(1 for n in values if b.low <= n < b.high) for b in bins]
+    assert sum(b.count for b in bins) == len(values)
