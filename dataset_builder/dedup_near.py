@@ -202,9 +202,11 @@ def candidate_row_pairs(signatures: np.ndarray, rows: Sequence[int], ids: list[s
     return pairs
 
 
-# Each band in flight holds about 60 bytes a signature (its values and their copy, the 64-bit mix, the sort's order
-# and the sorted mixes): 0.6 GB at 10 million documents. Four at once bound that whatever the number of cores.
+# Each band in flight holds about 70 bytes a signature (its values and their copy, the 64-bit mix, its bucket, the
+# order of the rows sorted) and 32 MB of bucket counts at most: 0.7 GB at 10 million documents. Four at once bound
+# that whatever the number of cores.
 _BANDS_AT_ONCE = 4
+_MAX_BUCKET_BITS = 22
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant (2^64 / golden ratio): multiplying spreads the bits
 
@@ -217,7 +219,14 @@ def equal_rows(values: np.ndarray) -> list[list[int]]:
     mix = np.zeros(len(values), np.uint64)
     for column in np.ascontiguousarray(values.T).astype(np.uint64):
         mix = (mix ^ column) * _MIX
-    order = np.argsort(mix)  # the order within a run does not matter: its rows are grouped by value
+    # Only rows whose mix shares its bucket (its top bits) with another row's can have an equal: equal rows have
+    # equal mixes. With 4-8 buckets a row, a band of the bench corpus's 192k signatures leaves 33k such rows, and
+    # counting plus sorting them took 3.4 ms instead of the 10.5 ms of sorting every mix. At most 2^22 buckets
+    # (32 MB of counts): beyond 1M rows more of them share a bucket, and more are sorted.
+    bits = min(max(len(values), 1).bit_length() + 2, _MAX_BUCKET_BITS)
+    bucket = (mix >> np.uint64(64 - bits)).astype(np.intp)
+    shared = np.flatnonzero(np.bincount(bucket, minlength=1 << bits)[bucket] > 1)
+    order = shared[np.argsort(mix[shared])]  # the order within a run does not matter: its rows are grouped by value
     ordered = mix[order]
     same = np.flatnonzero(ordered[1:] == ordered[:-1])  # k: the k-th and (k+1)-th mixes are equal
     if not len(same):
