@@ -46,7 +46,7 @@ class PhaseJob:
     work_key: dict
     phase: int
     decision_file: Path | None = None
-    sink_schemas: dict[str, pa.Schema] | None = None  # derived once, in the driver (None in the first phase)
+    sink_schemas: dict[str, pa.Schema] | None = None  # derived once, in the driver (None in a first phase that ends in a global step)
 
 
 @dataclass
