@@ -5,9 +5,11 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dataset_builder.errors import InputError
-from dataset_builder.readers.jsonl import read_jsonl
+from dataset_builder.readers.jsonl import _lines, line_ranges, read_jsonl
 from dataset_builder.readers.parquet import read_parquet
 from dataset_builder.readers.txt import decode_text, read_txt
 
@@ -116,3 +118,24 @@ def test_parquet_errors_name_column_and_row(tmp_path):
     (tmp_path / "junk.parquet").write_bytes(b"not parquet at all")
     with pytest.raises(InputError, match=r"junk.parquet: not a readable Parquet file"):
         list(read_parquet(tmp_path, "junk.parquet", None))
+
+
+def _line_ranges_by_line(data: bytes, lines_per_shard: int) -> list[tuple[int, int, int, int]]:
+    """The plain definition: every line `_lines` yields, one at a time; a range starts at every lines_per_shard-th."""
+    starts, number, position = [], 0, 0
+    for number, line in enumerate(_lines(iter([data])), start=1):
+        if (number - 1) % lines_per_shard == 0:
+            starts.append((number, position))
+        position += len(line) + 1
+    ends = [*starts[1:], (number + 1, position)]
+    return [(first, stop, offset, end - offset) for (first, offset), (stop, end) in zip(starts, ends)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=60).map(lambda b: b.replace(b"\x00", b"\n")) | st.lists(
+           st.sampled_from([b"\n", b"{}", b"x", b"\n\n", b"ab\n"]), max_size=30).map(b"".join),
+       lines_per_shard=st.integers(1, 5), cuts=st.lists(st.integers(0, 60), max_size=6))
+def test_line_ranges_over_any_blocks_are_the_line_by_line_ranges(data, lines_per_shard, cuts):
+    points = sorted({min(c, len(data)) for c in cuts} | {0, len(data)})
+    blocks = [data[a:b] for a, b in zip(points, points[1:]) if b > a]  # as a reader hands them out: none empty
+    assert line_ranges(iter(blocks), lines_per_shard) == _line_ranges_by_line(data, lines_per_shard)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from ..document import Document, Origin
@@ -124,23 +124,40 @@ def plan_jsonl_file(file: Path, shown: str, lines_per_shard: int, log: ReadLog |
     """Cut one file into ranges of `lines_per_shard` lines: [(first_line, stop_line, byte_offset, bytes)], reading
     it once (hashed into `log`). Offsets are of the uncompressed stream; a compressed file is read from its start
     and skips lines (zstd cannot seek), a plain one seeks."""
-    starts: list[tuple[int, int]] = []  # (line, byte offset)
-    number = position = 0
     with open_input(file, shown) as handle:
         reader = HashedReader(handle, shown, log)
         blocks = reader.blocks()
         if file.suffix == ".zst":
             blocks = zstd_blocks(blocks, shown)
-        for number, line in enumerate(_lines(blocks), start=1):
-            if (number - 1) % lines_per_shard == 0:
-                starts.append((number, position))
-            position += len(line) + 1
+        ranges = line_ranges(blocks, lines_per_shard)
         reader.finish()
-    ranges = []
-    for k, (first, offset) in enumerate(starts):
-        stop, end = starts[k + 1] if k + 1 < len(starts) else (number + 1, position)
-        ranges.append((first, stop, offset, end - offset))
     return ranges
+
+
+def line_ranges(blocks: Iterable[bytes], lines_per_shard: int) -> list[tuple[int, int, int, int]]:
+    """plan_jsonl_file's ranges of a stream given in blocks, its lines being those `_lines` splits (a line ends
+    at each newline; bytes after the last newline are one more line). Newlines are counted a block at a time and
+    found one by one only where a range starts: going through every line in Python was most of the 0.21 s that
+    planning a 117 MB file took, a step every worker waits for."""
+    starts: list[tuple[int, int]] = []  # (line, byte offset): line 1 + j * lines_per_shard follows newline j * ...
+    seen = size = 0  # newlines and bytes of the blocks before this one
+    cut = 0  # the newline after which the next range starts (0: the stream's start)
+    last = b"\n"
+    for block in blocks:
+        count = block.count(b"\n")
+        at, found = -1, 0  # the index in this block of its `found`-th newline
+        while cut <= seen + count:
+            while found < cut - seen:
+                at, found = block.find(b"\n", at + 1), found + 1
+            starts.append((cut + 1, size + at + 1))
+            cut += lines_per_shard
+        seen, size, last = seen + count, size + len(block), block[-1:] or last
+    unended = last != b"\n"  # the stream's last line has no newline
+    if starts and starts[-1][1] == size:  # a newline ends the stream: no line follows it
+        starts.pop()
+    lines, end = seen + unended, size + unended  # as if every line ended in a newline
+    return [(first, stop, offset, stop_offset - offset)
+            for (first, offset), (stop, stop_offset) in zip(starts, [*starts[1:], (lines + 1, end)])]
 
 
 def read_jsonl_lines(file: Path, shown: str, first: int, stop: int, offset: int,
