@@ -17,7 +17,7 @@ import pytest
 
 from dataset_builder.build import build_release, work_folder_path
 from dataset_builder.config import load_config
-from dataset_builder.errors import WorkFolderError
+from dataset_builder.errors import InputError, WorkFolderError
 
 from .conftest import SEED_VERSION, distinct_text, write_config
 
@@ -153,6 +153,40 @@ def test_a_document_rejected_as_it_is_read_reaches_the_sinks_from_a_worker_of_th
             {"count": 1, "reason": "undecodable", "stage": "read"}]
         releases.append(release_files(result.release_dir))
     assert releases[0] == releases[1]
+
+
+def _repeated_id_project(folder: Path) -> Path:
+    """Four documents in four shards (one document a shard), the last repeating the first's id."""
+    folder.mkdir(parents=True)
+    lines = [{"id": f"d{k}", "text": distinct_text(k)} for k in range(3)] + [{"id": "d0", "text": distinct_text(9)}]
+    (folder / "in.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), "utf-8")
+    return write_config(folder, '[[inputs]]\npath = "in.jsonl"\nformat = "jsonl"\n')
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_repeated_id_is_the_build_error_though_the_next_phase_started_before_the_ids_were_checked(tmp_path, workers):
+    config = _repeated_id_project(tmp_path / "p")
+    with pytest.raises(InputError, match=r"in.jsonl:4: field 'id': 'd0' is already used by in.jsonl:1"):
+        build_release(config, workers=workers, documents_per_shard=1)
+    assert not (tmp_path / "p" / "dist").exists() and not work_folder_path(load_config(config)).exists()
+
+
+def test_a_repeated_id_is_reported_before_an_error_of_the_next_phase(tmp_path, monkeypatch):
+    """The ids are checked while the second phase runs; a failure of that phase must not hide the input's error."""
+    from dataset_builder.engines import local
+
+    real_run_shard = local.run_shard
+
+    def failing_after_the_first_phase(job, shard):
+        if job.phase > 0:
+            raise RuntimeError("the second phase failed")
+        return real_run_shard(job, shard)
+
+    monkeypatch.setattr(local, "run_shard", failing_after_the_first_phase)
+    config = _repeated_id_project(tmp_path / "p")
+    with pytest.raises(InputError, match=r"'d0' is already used by in.jsonl:1"):
+        build_release(config, workers=1, documents_per_shard=1)
+    assert not work_folder_path(load_config(config)).exists()
 
 
 def _cli(project: Path, *args: str) -> list[str]:
