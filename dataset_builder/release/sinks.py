@@ -28,7 +28,10 @@ BATCH_ROWS = 1024  # the fixed cut of a merged stream, so sizes are measured the
 MAX_MERGE_RUNS = 64  # runs merged at once (more are merged in levels): the merge holds a batch of each
 RUN_BATCH_ROWS = 256  # a run is read a batch at a time while it is merged with every other run of its sink
 STEP_ROWS = 8192  # rows a merge step takes from all the runs at most (each run reads this many ids ahead at most)
-_RUN_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+# Runs are not compressed: they live in the work folder only until the release is written, as the documents handed
+# from phase to phase do (also uncompressed, and larger). lz4 took 0.37 s of the workers' CPU for the bench corpus's
+# 173 MB of runs, to make them 104 MB.
+_RUN_OPTIONS = pa.ipc.IpcWriteOptions()
 
 
 def sink_schema(sink: str) -> pa.Schema:
