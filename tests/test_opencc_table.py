@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dataset_builder.cleaning.opencc_table import FastConverter, fast_converter
 from dataset_builder.cleaning.script_converter import differing_chars
 from dataset_builder.cleaning.text_units import converter
@@ -18,6 +20,22 @@ def test_every_character_of_the_table_converts_as_opencc_converts_it_alone():
     assert fast.table is not None and len(fast.table) > 4000  # OpenCC's t2s tables changed thousands of characters
     chars = [chr(c) for c in fast.table]
     assert [fast.convert(c)[0] for c in chars] == converter("t2s").convert("\n".join(chars)).split("\n")
+
+
+# Every code point OpenCC's Chinese tables could map from: CJK radicals to the compatibility ideographs, the
+# half- and full-width forms, and the supplementary ideographic planes.
+_CJK_BLOCKS = ((0x2E80, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3134F))
+
+
+@pytest.mark.parametrize("profile", ["t2s", "s2t", "t2tw"])
+def test_the_table_from_the_dictionaries_keys_misses_no_character_opencc_changes_alone(profile):
+    """The table is derived from the single-character keys of the profile's dictionaries only; OpenCC run on every
+    code point of the CJK blocks, one a line, changes exactly the characters in it, into what it holds."""
+    fast = fast_converter(profile)
+    assert fast.table is not None
+    chars = [chr(c) for start, end in _CJK_BLOCKS for c in range(start, end + 1) if not 0xD800 <= c <= 0xDFFF]
+    alone = converter(profile).convert("\n".join(chars)).split("\n")
+    assert {ord(c): v for c, v in zip(chars, alone) if v != c} == fast.table
 
 
 def test_phrases_go_to_opencc_and_keep_their_phrase_conversion():
