@@ -7,7 +7,11 @@ import dataclasses
 import re
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dataset_builder.config import load_config
 from dataset_builder.datasheet import MISSING, compute_facts, load_answers, plots, render_card_body, render_datasheet
@@ -120,3 +124,27 @@ def tallies_added_in_order_equal_one_tally(release_dir) -> int:
 def test_tallies_of_sinks_added_in_order_equal_one_tally_of_every_sink(seed_release):
     tally = tallies_added_in_order_equal_one_tally(seed_release)
     assert sum(tally.split_documents.values()) == 5 and len(tally.sources) > 1 and tally.cleaning
+
+
+_EDIT_TYPE = pa.list_(pa.struct([("operator", pa.string()), ("unit", pa.string()), ("count", pa.int64())]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["ftfy", "opencc", "a\x00b", "a", "行"]),
+                                   st.sampled_from(["lines", "chars", "b\x00lines"]), st.integers(1, 10**6)),
+                         max_size=4), max_size=30))
+def test_cleaning_counts_of_a_batch_are_each_edit_added_in_the_order_first_met(rows):
+    """FactsTally groups a batch's edits in Arrow; the plain definition adds them one at a time, keys in the order
+    the edits first name them (the datasheet lists ties in that order)."""
+    from dataset_builder.datasheet.facts import FactsTally
+
+    column = pa.array([[{"operator": o, "unit": u, "count": c} for o, u, c in edits] for edits in rows], _EDIT_TYPE)
+    tally = FactsTally()
+    tally.cleaning[("opencc", "chars")] = [5, 1]  # counted before: its place stays first
+    tally._add_edits(pa.compute.list_flatten(column))
+    expected = {("opencc", "chars"): [5, 1]}
+    for operator, unit, count in (edit for edits in rows for edit in edits):
+        total = expected.setdefault((operator, unit), [0, 0])
+        total[0] += count
+        total[1] += 1
+    assert list(tally.cleaning.items()) == list(expected.items())

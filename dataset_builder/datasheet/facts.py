@@ -247,12 +247,29 @@ class FactsTally:
         self.flags.update(pc.list_flatten(batch.column("flags")).to_pylist())
         for column in METADATA_COLUMNS:
             self.missing[column] += _missing(batch.column(column))
-        edits = pc.list_flatten(batch.column("edits"))
-        for key in zip(edits.field("operator").to_pylist(), edits.field("unit").to_pylist(),
-                       edits.field("count").to_pylist()):
-            total = self.cleaning.setdefault(key[:2], [0, 0])
-            total[0] += key[2]
-            total[1] += 1
+        self._add_edits(pc.list_flatten(batch.column("edits")))
+
+    def _add_edits(self, edits: pa.StructArray) -> None:
+        """Each edit's count and one document into `cleaning[(operator, unit)]`, keys in the order the edits
+        first name them. Grouped in Arrow (dictionary_encode numbers the keys in that order): an edit at a time
+        in Python was a quarter of the train split's writing, the longest part of publishing (0.2 s for the bench
+        corpus's 300k edits)."""
+        operators, units, counts = edits.field("operator"), edits.field("unit"), edits.field("count")
+        if operators.null_count or units.null_count or counts.null_count or pc.any(
+                pc.match_substring(operators, "\x00")).as_py():  # not a release of ours: one at a time
+            for key in zip(operators.to_pylist(), units.to_pylist(), counts.to_pylist()):
+                total = self.cleaning.setdefault(key[:2], [0, 0])
+                total[0] += key[2] or 0
+                total[1] += 1
+            return
+        groups = pc.dictionary_encode(pc.binary_join_element_wise(operators, units, "\x00"))
+        numbers = groups.indices.to_numpy()
+        changes = np.bincount(numbers, weights=counts.to_numpy(), minlength=len(groups.dictionary))
+        documents = np.bincount(numbers, minlength=len(groups.dictionary))
+        for key, changed, edited in zip(groups.dictionary.to_pylist(), changes.tolist(), documents.tolist()):
+            total = self.cleaning.setdefault(tuple(key.split("\x00", 1)), [0, 0])
+            total[0] += int(changed)  # a sum of integers below 2**53: exact in float64
+            total[1] += edited
 
     def add_rejected(self, batch: pa.RecordBatch) -> None:
         self.rejected.update(zip(batch.column("stage").to_pylist(), batch.column("reason").to_pylist()))
