@@ -18,7 +18,7 @@ import os
 import re
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from importlib.metadata import version as installed_version
@@ -65,10 +65,14 @@ def signature(text: str, config: DedupConfig) -> np.ndarray | None:
 
 def _minhash_values(norm: str, config: DedupConfig) -> list[int]:
     """The signature's values of a non-empty normalised text."""
+    return _digest(_grams(norm, config.ngram_size), config)
+
+
+def _digest(grams: list[str], config: DedupConfig) -> list[int]:
     minhash = RMinHash(num_perm=config.num_perm, seed=config.seed)
     # Repeated grams included: a MinHash value is a minimum over the grams' hashes, which a repeat cannot change,
     # so this is the signature of the distinct shingles without building their set.
-    minhash.update(_grams(norm, config.ngram_size))
+    minhash.update(grams)
     return minhash.digest()
 
 
@@ -82,12 +86,46 @@ def signatures(texts: Sequence[str], config: DedupConfig) -> tuple[np.ndarray, n
     for 20k bench documents)."""
     width = config.num_perm
     values, signed, unsigned = array(_UINT32), [], array(_UINT32, bytes(4 * width))
-    for text in texts:
-        norm = normalise(text)
+    norms = [normalise(text) for text in texts]
+    for norm, grams in zip(norms, grams_of_many(norms, config.ngram_size)):
         signed.append(bool(norm))
-        values.extend(_minhash_values(norm, config) if norm else unsigned)
+        values.extend(_digest(grams, config) if norm else unsigned)
     matrix = np.frombuffer(values, np.uint32).astype("<u4", copy=False).reshape(len(signed), width)
     return matrix, np.array(signed, bool).reshape(len(signed))
+
+
+_GRAMS_AT_ONCE = 1 << 12  # characters cut into grams at once: 4096 kept the strings in cache (0.15 s at 65536)
+
+
+def grams_of_many(norms: Sequence[str], n: int) -> Iterator[list[str]]:
+    """`_grams(norm, n)` of each normalised text (an empty one: []), the n-grams of many texts cut at once. numpy
+    sees the joined texts' code points, every window of n of them as one n-character string (`<U{n}`), and makes
+    them Python strings in one `tolist`; each text takes its own windows, none that crosses into the next text.
+    Slicing every gram in Python was 55% of the signatures' time (0.40 -> 0.18 s for 40k bench documents). numpy
+    drops trailing NULs from such strings: a normalised text has none (letters and digits only), and a text that
+    did would be cut the slow way."""
+    start = 0
+    while start < len(norms):
+        stop, size = start, 0
+        while stop < len(norms) and size < _GRAMS_AT_ONCE:
+            size += len(norms[stop])
+            stop += 1
+        yield from _grams_of_batch(norms[start:stop], n)
+        start = stop
+
+
+def _grams_of_batch(norms: Sequence[str], n: int) -> list[list[str]]:
+    joined = "".join(norms)
+    if len(joined) < n or "\x00" in joined:
+        return [_grams(norm, n) if norm else [] for norm in norms]
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+    windows = np.lib.stride_tricks.sliding_window_view(codes, n).view(f"<U{n}")[:, 0].tolist()
+    out, first = [], 0
+    for norm in norms:
+        length = len(norm)
+        out.append(windows[first:first + length - n + 1] if length > n else [norm] if norm else [])
+        first += length
+    return out
 
 
 def estimated_jaccard(a: bytes, b: bytes) -> float:

@@ -9,11 +9,16 @@ from functools import reduce
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rensa import RMinHash
 
 from dataset_builder.config import DedupConfig
 from dataset_builder.dedup import Deduplicator, Duplicates
-from dataset_builder.dedup_near import candidate_pairs, estimated_jaccard, normalise, signature, signatures
+from dataset_builder import dedup_near
+from dataset_builder.dedup_near import (
+    _grams, candidate_pairs, estimated_jaccard, grams_of_many, normalise, signature, signatures,
+)
 from dataset_builder.document import Document, Origin
 
 from .conftest import SEEDS
@@ -169,6 +174,30 @@ def test_signatures_of_a_batch_are_each_texts_signature_row_by_row():
         assert np.array_equal(row, reference_signature(text) if has else np.zeros(CONFIG.num_perm, "<u4")), text
     empty, none_signed = signatures([], CONFIG)
     assert empty.shape == (0, CONFIG.num_perm) and none_signed.shape == (0,)
+
+
+# Normalised texts: letters and digits of every width, from every plane (and the empty text, of no letters).
+_NORMALISED = st.text(st.sampled_from("a1中文字ab\U00020000\U0002a6d6\uff41\u00e9"), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NORMALISED, max_size=12), st.integers(1, 6), st.integers(1, 20))
+def test_grams_of_many_texts_are_each_texts_grams(norms, n, at_once):
+    """The batch's grams are cut from all its texts at once: each text must get exactly its own `_grams`, never a
+    window across into the next text, with the texts split into batches anywhere (`_GRAMS_AT_ONCE` characters)."""
+    original = dedup_near._GRAMS_AT_ONCE
+    dedup_near._GRAMS_AT_ONCE = at_once
+    try:
+        got = list(grams_of_many(norms, n))
+    finally:
+        dedup_near._GRAMS_AT_ONCE = original
+    assert got == [_grams(norm, n) if norm else [] for norm in norms]
+
+
+def test_grams_of_texts_with_a_nul_are_cut_the_slow_way():
+    """numpy drops a string's trailing NULs: a text holding one (no normalised text does) is still cut exactly."""
+    norms = ["abc\x00d", "\x00\x00\x00\x00", "abcdef"]
+    assert list(grams_of_many(norms, 3)) == [_grams(norm, 3) for norm in norms]
 
 
 def test_reposts_helper_makes_every_kind():
