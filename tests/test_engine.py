@@ -389,6 +389,46 @@ def test_sink_shards_streamed_a_column_at_a_time_have_the_bytes_of_the_whole_tab
         assert part.equals(whole.slice(start, stop - start).combine_chunks()) and part.schema == whole.schema
 
 
+def test_a_small_sink_merged_in_memory_has_the_bytes_of_the_merged_file_path(tmp_path, monkeypatch):
+    """A sink small enough is merged in memory and written as its one shard: the file, its Arrow size (the card's
+    num_bytes) and the batches the tally sees must be those of the path through the merged file, on rows with
+    nulls in several columns, runs whose batches the merge steps cut, and a sink with no runs at all. Batches and
+    steps are made small, so that the shard is combined from many batches of many merge steps."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dataset_builder.release import sinks
+
+    release = _REPO / "dist" / "zh-web-seeds" / SEED_VERSION  # the committed seed release: runs without ../shared
+    kept = pa.concat_tables(pq.read_table(p) for p in sorted((release / "data").glob("*.parquet"))).to_pylist()
+    rows = [{**row, "id": f"{row['id']}~{copy:03d}", "title": None if copy % 3 else row["title"],
+             "published_at": None if copy % 2 else row["published_at"]} for copy in range(300) for row in kept]
+    schema = sinks.sink_schema("train")
+    runs = []
+    for k in range(5):
+        runs.append(tmp_path / f"{k}.arrow")
+        table = pa.Table.from_pylist(sorted(rows[k::5], key=lambda r: r["id"]), schema=schema)
+        with pa.ipc.new_file(str(runs[-1]), schema) as writer:
+            writer.write_table(table, max_chunksize=30)
+    monkeypatch.setattr(sinks, "BATCH_ROWS", 100)
+    monkeypatch.setattr(sinks, "STEP_ROWS", 70)
+    written = {}
+    for fraction in (4, 10**12):  # the in-memory path, then (no sink is that small) the merged file's
+        monkeypatch.setattr(sinks, "IN_MEMORY_FRACTION", fraction)
+        for name, sink_runs in (("full", runs), ("empty", [])):
+            seen = []
+            folder = tmp_path / f"{fraction}-{name}"
+            folder.mkdir()
+            files = sinks.write_sink(sink_runs, schema, folder / "data", "train", folder, folder,
+                                     lambda batch: seen.append(batch.to_pydict()))
+            assert not (folder / "train.merged.arrow").exists()
+            written[fraction, name] = [(f.path, f.sha256, f.bytes, f.rows, f.arrow_bytes) for f in files], seen
+    assert written[4, "full"] == written[10**12, "full"] and written[4, "empty"] == written[10**12, "empty"]
+    files, seen = written[4, "full"]
+    assert len(files) == 1 and files[0][3] == len(rows) and sum(len(b["id"]) for b in seen) == len(rows)
+    assert len(seen) == -(-len(rows) // 100) and len(written[4, "empty"][0]) == 1 and written[4, "empty"][0][0][3] == 0
+
+
 def test_datasheet_figures_of_removed_documents_match_the_side_tables(bench_reference):
     """The tally keeps counts, the set of kept ids that have copies and the first duplicates by id, not a row per
     removed document: the figures must still be those of the rejected and duplicates files read whole."""
