@@ -8,6 +8,7 @@ document therefore keeps its split when other documents are added or removed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from .config import SplitConfig
 from .document import Document
@@ -16,20 +17,30 @@ from .stage import Stage
 SPLITS = ("train", "validation", "test")
 
 
-def split_point(key: str, salt: str = "") -> float:
-    digest = hashlib.sha256(f"{salt}\x00{key}".encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64
-
-
 def assign_split(key: str, config: SplitConfig) -> str:
-    point = split_point(key, config.salt)
-    upper = 0.0
+    return split_chooser(config)(key)
+
+
+def split_chooser(config: SplitConfig) -> Callable[[str], str]:
+    """The split of a key under `config`, as a function of the key alone: the key's point is the first 8 bytes of
+    SHA-256(salt, NUL, key in UTF-8) as a big-endian fraction of 2^64; its split is the first whose upper edge (the
+    ratios summed in SPLITS order) lies above it. The edges and the salt's bytes are worked out once, for many keys."""
     ratios = config.ratios()
+    edges, upper = [], 0.0
     for split in SPLITS:
         upper += ratios[split]
-        if point < upper:
-            return split
-    return next(s for s in reversed(SPLITS) if ratios[s] > 0)  # rounding at the top edge
+        edges.append((upper, split))
+    top = next(s for s in reversed(SPLITS) if ratios[s] > 0)  # rounding at the top edge
+    prefix, sha256, from_bytes = f"{config.salt}\x00".encode("utf-8"), hashlib.sha256, int.from_bytes
+
+    def choose(key: str) -> str:
+        point = from_bytes(sha256(prefix + key.encode("utf-8")).digest()[:8], "big") / 2**64
+        for edge, split in edges:
+            if point < edge:
+                return split
+        return top
+
+    return choose
 
 
 class SplitAssigner(Stage):
@@ -42,3 +53,14 @@ class SplitAssigner(Stage):
     def process(self, doc: Document) -> None:
         doc.split = assign_split(doc.cluster_id or doc.id, self.config)
         self.stats[f"split:{doc.split}"] += 1
+
+    def process_many(self, docs: list[Document]) -> None:
+        """`process` over a batch, with the split bands worked out once (`split_chooser`); counted in order, so the
+        counter's keys come in the order a count a document gives them."""
+        choose = split_chooser(self.config)
+        for doc in docs:
+            doc.split = choose(doc.cluster_id or doc.id)
+        self.stats.update(_COUNTED[doc.split] for doc in docs)
+
+
+_COUNTED = {split: f"split:{split}" for split in SPLITS}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
+
+import pytest
 
 from dataset_builder.config import CleanConfig, DedupConfig, FilterConfig, SplitConfig, load_config
 from dataset_builder.dedup import Deduplicator
@@ -107,6 +110,28 @@ def test_split_assignment_is_stable_and_follows_the_ratios():
     salted = SplitConfig(train=0.8, validation=0.1, test=0.1, salt="redraw")
     assert sum(assign_split(k, salted) != first[k] for k in keys) > 1000  # a salt re-draws deliberately
     assert set(first.values()) == set(SPLITS)
+
+
+@pytest.mark.parametrize("ratios, salt", [((0.8, 0.1, 0.1), ""), ((0.7, 0.2, 0.1), "盐"), ((1.0, 0.0, 0.0), ""),
+                                           ((0.0, 0.5, 0.5), "redraw"), ((0.0, 0.0, 1.0), "")])
+def test_split_assigner_on_a_batch_assigns_and_counts_as_one_document_at_a_time(ratios, salt):
+    """`process_many` works the bands out once per batch: each document must get the split `process` gives it (by
+    its cluster when it has one, else its id, non-ASCII keys and salts included), counted with the same keys in the
+    same order."""
+    from dataset_builder.split_assign import SplitAssigner
+
+    config = SplitConfig(train=ratios[0], validation=ratios[1], test=ratios[2], salt=salt)
+    batch = [doc(f"文档-{i}", "正文。") for i in range(3000)]
+    for i, d in enumerate(batch[::7]):
+        d.cluster_id = f"cluster-{i % 50}"
+    one_by_one = copy.deepcopy(batch)
+    many, single = SplitAssigner(config), SplitAssigner(config)
+    many.process_many(batch)
+    for d in one_by_one:
+        single.process(d)
+    assert [d.split for d in batch] == [d.split for d in one_by_one]
+    assert list(many.stats.items()) == list(single.stats.items())
+    assert len({d.split for d in batch}) == sum(r > 0 for r in ratios)
 
 
 def test_pipeline_is_declared_as_a_plain_list_in_order():
