@@ -413,7 +413,7 @@ def test_a_small_sink_merged_in_memory_has_the_bytes_of_the_merged_file_path(tmp
     monkeypatch.setattr(sinks, "BATCH_ROWS", 100)
     monkeypatch.setattr(sinks, "STEP_ROWS", 70)
     written = {}
-    for fraction in (4, 10**12):  # the in-memory path, then (no sink is that small) the merged file's
+    for fraction in (3, 10**12):  # the in-memory path, then (no sink is that small) the merged file's
         monkeypatch.setattr(sinks, "IN_MEMORY_FRACTION", fraction)
         for name, sink_runs in (("full", runs), ("empty", [])):
             seen = []
@@ -423,10 +423,10 @@ def test_a_small_sink_merged_in_memory_has_the_bytes_of_the_merged_file_path(tmp
                                      lambda batch: seen.append(batch.to_pydict()))
             assert not (folder / "train.merged.arrow").exists()
             written[fraction, name] = [(f.path, f.sha256, f.bytes, f.rows, f.arrow_bytes) for f in files], seen
-    assert written[4, "full"] == written[10**12, "full"] and written[4, "empty"] == written[10**12, "empty"]
-    files, seen = written[4, "full"]
+    assert written[3, "full"] == written[10**12, "full"] and written[3, "empty"] == written[10**12, "empty"]
+    files, seen = written[3, "full"]
     assert len(files) == 1 and files[0][3] == len(rows) and sum(len(b["id"]) for b in seen) == len(rows)
-    assert len(seen) == -(-len(rows) // 100) and len(written[4, "empty"][0]) == 1 and written[4, "empty"][0][0][3] == 0
+    assert len(seen) == -(-len(rows) // 100) and len(written[3, "empty"][0]) == 1 and written[3, "empty"][0][0][3] == 0
 
 
 def test_datasheet_figures_of_removed_documents_match_the_side_tables(bench_reference):

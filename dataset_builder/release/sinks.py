@@ -255,12 +255,13 @@ def write_sink(runs: Sequence[Path], schema: pa.Schema, folder: Path, prefix: st
     return written
 
 
-# A sink whose runs' files hold at most a quarter of a shard's bytes is merged in memory and written as its one
-# shard (its rows' Arrow size is the runs' less their files' framing: far below a shard, so the file path would cut
-# one shard too). The rows are held twice for a moment, the merged batches and their combined copy, a half shard at
-# most; in exchange the merged file is neither written nor read back a column at a time: 0.3 s of the bench
-# corpus's train split, the longest part of publishing. Larger sinks take the file path: memory stays one shard.
-IN_MEMORY_FRACTION = 4
+# A sink whose runs' files hold at most a third of a shard's bytes is merged in memory and written as its one shard
+# (its rows' Arrow size is the runs' less their files' framing: far below a shard, so the file path would cut one
+# shard too). The rows are held twice for a moment, the merged batches and their combined copy, two thirds of a
+# shard at most; in exchange the merged file is neither written nor read back a column at a time: 0.3 s of the bench
+# corpus's train split, the longest part of publishing (its runs: 102 MB, and 125 MB with every stage off). Larger
+# sinks take the file path: memory stays one shard.
+IN_MEMORY_FRACTION = 3
 
 
 def _merged_in_memory(runs: Sequence[Path], schema: pa.Schema, on_batch=None) -> pa.Table:
