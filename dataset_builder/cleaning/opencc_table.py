@@ -15,6 +15,7 @@ goes to OpenCC: slower, never different. `bench/conversion.py` proves the two ag
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -208,21 +209,31 @@ def _dictionary_keys(tool: str, share: str, files: list[str]) -> set[str]:
 
 
 def _dictionary_entries(tool: str, share: str, files: list[str]) -> list[tuple[str, list[str]]]:
-    """(key, its values) of every line of the dictionaries, as `opencc_dict` writes them out in text form."""
+    """(key, its values) of every line of the dictionaries, as `opencc_dict` writes them out in text form: to its
+    standard output where the system has one to name (a build writes nothing outside its release, not even a
+    temporary file), else to a file in a temporary folder."""
     entries: list[tuple[str, list[str]]] = []
-    with tempfile.TemporaryDirectory() as scratch:
-        for name in files:
-            out = os.path.join(scratch, "dict.txt")
-            subprocess.run(
-                [tool, "-i", os.path.join(share, name), "-o", out, "-f", "ocd2", "-t", "text"],
-                check=True, capture_output=True, timeout=60,
-            )
-            with open(out, encoding="utf-8") as handle:
-                for line in handle:
-                    key, tab, values = line.rstrip("\n").partition("\t")
-                    if tab:
-                        entries.append((key, values.split(" ")))
+    for name in files:
+        # read as a text file reads (universal newlines), whichever way it came
+        for line in io.TextIOWrapper(io.BytesIO(_dictionary_text(tool, os.path.join(share, name))), encoding="utf-8"):
+            key, tab, values = line.rstrip("\n").partition("\t")
+            if tab:
+                entries.append((key, values.split(" ")))
     return entries
+
+
+def _dictionary_text(tool: str, dictionary: str) -> bytes:
+    def export(out: str) -> bytes:
+        return subprocess.run([tool, "-i", dictionary, "-o", out, "-f", "ocd2", "-t", "text"],
+                              check=True, capture_output=True, timeout=60).stdout
+
+    if os.path.exists("/dev/stdout"):
+        return export("/dev/stdout")
+    with tempfile.TemporaryDirectory() as scratch:  # pragma: no cover - a system without /dev/stdout
+        out = os.path.join(scratch, "dict.txt")
+        export(out)
+        with open(out, "rb") as handle:
+            return handle.read()
 
 
 @lru_cache(maxsize=None)
