@@ -345,6 +345,27 @@ def test_sink_tallies_added_in_order_equal_one_tally_on_the_bench_sample(bench_r
     assert sum(tally.split_documents.values()) > 500 and tally.rejected and tally.duplicates
 
 
+def _seed_runs(folder: Path, copies: int, batch_rows: int, vary):
+    """Five sorted runs (batches of `batch_rows`) of train rows: the committed seed release's kept rows `copies`
+    times, ids suffixed, other fields set by `vary(row, copy)`; so the sink tests need no ../shared."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dataset_builder.release import sinks
+
+    release = _REPO / "dist" / "zh-web-seeds" / SEED_VERSION
+    kept = pa.concat_tables(pq.read_table(p) for p in sorted((release / "data").glob("*.parquet"))).to_pylist()
+    rows = [{**row, "id": f"{row['id']}~{copy:03d}", **vary(row, copy)} for copy in range(copies) for row in kept]
+    schema = sinks.sink_schema("train")
+    runs = []
+    for k in range(5):
+        runs.append(folder / f"{k}.arrow")
+        table = pa.Table.from_pylist(sorted(rows[k::5], key=lambda r: r["id"]), schema=schema)
+        with pa.ipc.new_file(str(runs[-1]), schema) as writer:
+            writer.write_table(table, max_chunksize=batch_rows)
+    return rows, schema, runs
+
+
 def test_sink_shards_streamed_a_column_at_a_time_have_the_bytes_of_the_whole_table_sliced(tmp_path, monkeypatch):
     """write_sink reads each shard back from the merged file a column at a time (so a shard is held once, not beside
     the mapped file): its shards and row groups must be byte for byte those of reading the whole merged file,
@@ -356,16 +377,7 @@ def test_sink_shards_streamed_a_column_at_a_time_have_the_bytes_of_the_whole_tab
     from dataset_builder.hashing import file_sha256
     from dataset_builder.release import parquet_shards, sinks
 
-    release = _REPO / "dist" / "zh-web-seeds" / SEED_VERSION  # the committed seed release: runs without ../shared
-    kept = pa.concat_tables(pq.read_table(p) for p in sorted((release / "data").glob("*.parquet"))).to_pylist()
-    rows = [{**row, "id": f"{row['id']}~{copy:03d}", "num_chars": copy} for copy in range(400) for row in kept]
-    schema = sinks.sink_schema("train")
-    runs = []
-    for k in range(5):
-        runs.append(tmp_path / f"{k}.arrow")
-        table = pa.Table.from_pylist(sorted(rows[k::5], key=lambda r: r["id"]), schema=schema)
-        with pa.ipc.new_file(str(runs[-1]), schema) as writer:
-            writer.write_table(table, max_chunksize=300)
+    rows, schema, runs = _seed_runs(tmp_path, 400, 300, lambda row, copy: {"num_chars": copy})
     merged = tmp_path / "reference.arrow"
     sinks.merge_runs(runs, schema, merged)
     with pa.memory_map(str(merged)) as source:
@@ -394,22 +406,10 @@ def test_a_small_sink_merged_in_memory_has_the_bytes_of_the_merged_file_path(tmp
     num_bytes) and the batches the tally sees must be those of the path through the merged file, on rows with
     nulls in several columns, runs whose batches the merge steps cut, and a sink with no runs at all. Batches and
     steps are made small, so that the shard is combined from many batches of many merge steps."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from dataset_builder.release import sinks
 
-    release = _REPO / "dist" / "zh-web-seeds" / SEED_VERSION  # the committed seed release: runs without ../shared
-    kept = pa.concat_tables(pq.read_table(p) for p in sorted((release / "data").glob("*.parquet"))).to_pylist()
-    rows = [{**row, "id": f"{row['id']}~{copy:03d}", "title": None if copy % 3 else row["title"],
-             "published_at": None if copy % 2 else row["published_at"]} for copy in range(300) for row in kept]
-    schema = sinks.sink_schema("train")
-    runs = []
-    for k in range(5):
-        runs.append(tmp_path / f"{k}.arrow")
-        table = pa.Table.from_pylist(sorted(rows[k::5], key=lambda r: r["id"]), schema=schema)
-        with pa.ipc.new_file(str(runs[-1]), schema) as writer:
-            writer.write_table(table, max_chunksize=30)
+    rows, schema, runs = _seed_runs(tmp_path, 300, 30, lambda row, copy: {
+        "title": None if copy % 3 else row["title"], "published_at": None if copy % 2 else row["published_at"]})
     monkeypatch.setattr(sinks, "BATCH_ROWS", 100)
     monkeypatch.setattr(sinks, "STEP_ROWS", 70)
     written = {}
