@@ -129,9 +129,11 @@ def _grams_of_batch(nfkc: list[str], n: int) -> list[list[str]]:
         windows = np.lib.stride_tricks.sliding_window_view(codes, n).view(f"<U{n}")[:, 0].tolist()
     short = codes.tobytes().decode("utf-32-le") if any(0 < length <= n for length in lengths) else ""
     out, first = [], 0
-    for length in lengths:  # a text as short as a gram is its own gram; one with no letter or digit has none
-        grams = windows[first:first + length - n + 1] if length > n else [short[first:first + length]] * (length > 0)
-        out.append(grams)
+    for length in lengths:
+        if length > n:
+            out.append(windows[first:first + length - n + 1])
+        else:  # a text as short as a gram is its own gram; one with no letter or digit has none
+            out.append([short[first:first + length]] if length else [])
         first += length
     return out
 

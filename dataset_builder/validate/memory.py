@@ -29,8 +29,9 @@ def oversized_row_group(pf: pq.ParquetFile) -> str | None:
 
 def bounded_batches(pf: pq.ParquetFile, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
     """Every row of the file, row group by row group, in batches of about BATCH_BYTES. A batch's columns are decoded
-    in Arrow's threads: validating a release is the last step of a build, when the workers are gone and the cores
-    idle (the bench corpus's release: 0.63-0.77 -> 0.55-0.61 s); the batches and their size are the same."""
+    in Arrow's threads: validation runs alone (a build's last step, once its workers are gone, or `validate`), so
+    the cores are free (the bench corpus's release: 0.63-0.77 -> 0.55-0.61 s); the batches and their size are the
+    same."""
     for g in range(pf.metadata.num_row_groups):
         rg = pf.metadata.row_group(g)
         rows = max(1, min(BATCH_ROWS, rg.num_rows * BATCH_BYTES // max(1, rg.total_byte_size)))
