@@ -79,9 +79,12 @@ def test_undecodable_file_becomes_a_rejected_document(tmp_path):
 
 def test_jsonl_records_keep_their_line(tmp_path):
     path = tmp_path / "in.jsonl"
-    path.write_text('{"id": "a", "text": "甲"}\n\n{"id": 7, "text": "乙", "source": "某报"}\n', encoding="utf-8")
+    longest = "编" * 256  # the row schema's maxLength: accepted
+    path.write_text('{"id": "a", "text": "甲"}\n\n{"id": 7, "text": "乙", "source": "某报"}\n'
+                    f'{{"id": "{longest}", "text": "丙", "site": "x"}}\n', encoding="utf-8")
     docs = list(read_jsonl(tmp_path, "in.jsonl", None))
-    assert [(d.id, d.origin.line, d.given) for d in docs] == [("a", 1, {}), ("7", 3, {"source": "某报"})]
+    assert [(d.id, d.origin.line, d.given, d.extra) for d in docs] == [
+        ("a", 1, {}, {}), ("7", 3, {"source": "某报"}, {}), (longest, 4, {}, {"site": "x"})]
 
 
 @pytest.mark.parametrize(
@@ -94,6 +97,10 @@ def test_jsonl_records_keep_their_line(tmp_path):
         ('{"text": "乙"}', r"in.jsonl:2: field 'id' is missing"),
         ('{"id": "b", "text": "乙", "authors": "张三"}', r"in.jsonl:2: field 'authors' must be a list of strings"),
         ('{"id": "b", "text": "乙", "published_at": "yesterday"}', r"in.jsonl:2: field 'published_at' must be ISO 8601"),
+        ('{"id": "", "text": "乙"}', r"in.jsonl:2: field 'id' must be non-empty and without white space"),
+        ('{"id": "b c", "text": "乙"}', r"in.jsonl:2: field 'id' must be non-empty and without white space"),
+        ('{"id": "b\\u3000", "text": "乙"}', r"in.jsonl:2: field 'id' must be non-empty and without white space"),
+        ('{"id": "' + "编" * 257 + '", "text": "乙"}', r"in.jsonl:2: field 'id' is 257 characters long; ids have at most 256"),
     ],
 )
 def test_bad_jsonl_names_line_and_field(tmp_path, line, message):

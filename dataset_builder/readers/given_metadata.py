@@ -14,6 +14,7 @@ from ..iso_dates import ISO_DATETIME, date_problem
 STRING_FIELDS = ("title", "published_at", "source", "url", "license")
 LIST_FIELDS = ("authors", "keywords")
 ROW_FIELDS = ("id", "text", *STRING_FIELDS, *LIST_FIELDS)  # what an input field can fill ([inputs.fields])
+_ROW_FIELD_SET = frozenset(ROW_FIELDS)
 
 
 class FieldNames:
@@ -31,6 +32,8 @@ def mapped_record(record: dict[str, Any], fields: Mapping[str, str] | None) -> t
     """(row field -> value, unknown input field -> value) of one record under the [inputs.fields] mapping. An input
     field named like a row field that a mapping fills instead is unknown: the mapping wins."""
     if not fields:
+        if _ROW_FIELD_SET.issuperset(record):  # no field beyond the row's (most records): nothing to sort out
+            return record, {}
         return ({k: v for k, v in record.items() if k in ROW_FIELDS},
                 {k: v for k, v in record.items() if k not in ROW_FIELDS})
     filled = set(fields.values())
@@ -83,7 +86,10 @@ def record_id(record: dict[str, Any], where: str, name: FieldNames = FieldNames(
         raise InputError(f"{where}: {name('id')} is missing")
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InputError(f"{where}: {name('id')} must be a string, got {type(value).__name__}")
-    return checked_id(str(value), f"{where}: {name('id')}")
+    value = str(value)
+    if value and len(value) <= MAX_ID_CHARS and _WHITE_SPACE.search(value) is None:
+        return value  # checked_id's checks, without building its message for every record
+    return checked_id(value, f"{where}: {name('id')}")
 
 
 MAX_ID_CHARS = 256  # schema/document.schema.json
