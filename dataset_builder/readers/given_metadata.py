@@ -4,7 +4,7 @@ field so a wrong value is reported with its place instead of silently reaching t
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..document import Document, Origin
@@ -86,18 +86,19 @@ def record_id(record: dict[str, Any], where: str, name: FieldNames = FieldNames(
         raise InputError(f"{where}: {name('id')} is missing")
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InputError(f"{where}: {name('id')} must be a string, got {type(value).__name__}")
-    value = str(value)
-    if value and len(value) <= MAX_ID_CHARS and _WHITE_SPACE.search(value) is None:
-        return value  # checked_id's checks, without building its message for every record
-    return checked_id(value, f"{where}: {name('id')}")
+    return checked_id(str(value), lambda: f"{where}: {name('id')}")
 
 
 MAX_ID_CHARS = 256  # schema/document.schema.json
 _WHITE_SPACE = re.compile(r"\s")  # in a str pattern, exactly the characters str.isspace() accepts; searched in C
 
 
-def checked_id(value: str, what: str) -> str:
-    """`value` when the release's row schema accepts it as an id; else an error starting with `what`."""
+def checked_id(value: str, what: str | Callable[[], str]) -> str:
+    """`value` when the release's row schema accepts it as an id; else an error starting with `what` (or with what
+    it returns: a reader passes a function, so a valid id, every record's, costs no message)."""
+    if value and len(value) <= MAX_ID_CHARS and _WHITE_SPACE.search(value) is None:
+        return value
+    what = what() if callable(what) else what
     if not value or _WHITE_SPACE.search(value):
         raise InputError(f"{what} must be non-empty and without white space, got {value!r}")
     if len(value) > MAX_ID_CHARS:
