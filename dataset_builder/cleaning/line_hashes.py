@@ -10,12 +10,11 @@ process and on any machine (no seed, only integer arithmetic).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from .text_units import code_points
+from .text_units import code_points, text_groups
 
 _SPLITMIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 _LENGTH = np.uint64(0x9E3779B97F4A7C15)
@@ -43,21 +42,10 @@ class TextLines:
 
 
 def text_lines(texts: list[str]) -> TextLines:
-    parts = [_group_lines(texts[first:last], first) for first, last in _groups(texts)]
+    parts = [_group_lines(texts[first:last], first) for first, last in text_groups(texts, _GROUP_CHARS)]
     if len(parts) <= 1:
         return parts[0] if parts else _group_lines([], 0)
     return TextLines(*(np.concatenate([getattr(p, name) for p in parts]) for name in ("hashes", "lengths", "owners")))
-
-
-def _groups(texts: list[str]) -> Iterator[tuple[int, int]]:
-    first, size = 0, 0
-    for i, text in enumerate(texts):
-        size += len(text) + 1
-        if size >= _GROUP_CHARS:
-            yield first, i + 1
-            first, size = i + 1, 0
-    if first < len(texts):
-        yield first, len(texts)
 
 
 def _group_lines(texts: list[str], offset: int) -> TextLines:

@@ -6,6 +6,7 @@ Everything here counts characters, not space-separated words: Chinese has no spa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -61,6 +62,19 @@ def code_point_table(chars: str = "", ranges: tuple[tuple[int, int], ...] = (), 
         table[start:stop] = not others
     table[[ord(c) for c in chars]] = not others
     return table
+
+
+def text_groups(texts: Sequence[str], chars: int) -> Iterator[tuple[int, int]]:
+    """(first, last) ranges of `texts`, in order, each of about `chars` code points (a text and its line break
+    counted), so a batch's numpy work needs no arrays of a whole shard's size."""
+    first, size = 0, 0
+    for i, text in enumerate(texts):
+        size += len(text) + 1
+        if size >= chars:
+            yield first, i + 1
+            first, size = i + 1, 0
+    if first < len(texts):
+        yield first, len(texts)
 
 
 def per_text(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
