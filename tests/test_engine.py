@@ -110,6 +110,35 @@ def _mixed_project(folder: Path) -> Path:
     return write_config(folder, '[[inputs]]\npath = "in.jsonl"\nformat = "jsonl"\n')
 
 
+def _pandas_in_a_worker() -> tuple[bool, list, str]:
+    """Run in a worker of the process engine: what a sink does with pyarrow, then an import of pandas."""
+    import pyarrow as pa
+
+    converted = pa.array(["文本", None, "text"], pa.string()).to_pylist()
+    loaded = "pandas" in sys.modules
+    try:
+        import pandas  # noqa: F401
+    except ImportError as exc:
+        return loaded, converted, str(exc)
+    return loaded, converted, ""
+
+
+def test_the_process_engines_workers_convert_python_lists_without_importing_pandas():
+    import pandas  # noqa: F401  # the parent has it (datasets needs it): the workers must not load it anyway
+
+    from dataset_builder.engines.processes import ProcessEngine
+
+    engine = ProcessEngine(2)
+    engine.prepare()
+    try:
+        loaded, converted, refused = engine._get_pool().apply(_pandas_in_a_worker)
+    finally:
+        engine.close(terminate=True)
+    assert converted == ["文本", None, "text"]
+    assert loaded is False
+    assert "not imported by the build's workers" in refused
+
+
 def test_documents_finished_early_go_to_the_sinks_at_once_with_the_same_bytes(tmp_path, monkeypatch):
     """A document rejected before the last phase is written to the rejected sink by that phase and never stored for
     the next one; the release is still the same for any worker count and shard size."""
