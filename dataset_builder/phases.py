@@ -27,7 +27,7 @@ from .config import Config
 from .document import is_active
 from .pipeline import Phase, build_stages, merged_stats, plan_phases, run_phase_on
 from .readers import check_ids_unique
-from .release.sinks import SINKS, sink_schemas, write_runs
+from .release.sinks import SINKS, run_schemas, write_runs
 from .shards import Shard, ShardPlan, check_unchanged, read_shard
 from .tallies import BuildTally
 from .work import WorkFolder
@@ -47,7 +47,6 @@ class PhaseJob:
     work_key: dict
     phase: int
     decision_file: Path | None = None
-    sink_schemas: dict[str, pa.Schema] | None = None  # derived once, in the driver (None in a first phase that ends in a global step)
 
 
 @dataclass
@@ -159,7 +158,7 @@ def _sink(docs: list, job: PhaseJob, shard: Shard, work: WorkFolder, outcome: Sh
     if not docs:
         return
     work.path(job.phase, "").mkdir(parents=True, exist_ok=True)
-    outcome.runs = write_runs(docs, work.path(job.phase, ""), shard.name, job.sink_schemas or sink_schemas())
+    outcome.runs = write_runs(docs, work.path(job.phase, ""), shard.name, run_schemas())
     for doc in docs:
         outcome.tally.add(doc)
 
@@ -278,12 +277,6 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
     seconds: dict[str, float] = {}
     total_bytes = sum(s.bytes for s in plan.shards)
     total_docs = sum(s.documents for s in plan.shards)
-    # Every phase sends the documents it finished to the sinks, whose schemas come from `datasets` (an import of
-    # about half a second). A first phase that ends in a global step finishes none but the documents rejected as
-    # they were read (a text file that cannot be decoded): its job carries no schemas, so the workers start on it
-    # at once, and a shard with such a document derives them itself. Later phases' jobs, and a first phase that is
-    # also the last, carry them, derived here once.
-    schemas = None
     ids_checked = _Background()
     for phase in phases:
         started = time.perf_counter()
@@ -294,9 +287,7 @@ def run_phases(config: Config, plan: ShardPlan, engine, work: WorkFolder, progre
         done_docs = sum(s.documents for s in plan.shards if s.index in outcomes)
         if progress:
             progress(phase.name, len(outcomes), len(plan.shards), done_docs, total_docs, done_bytes, total_bytes)
-        if schemas is None and (phase.index > 0 or phase.observes is None):
-            schemas = sink_schemas()
-        job = PhaseJob(config, work.root, work.key, phase.index, decision_file, schemas)
+        job = PhaseJob(config, work.root, work.key, phase.index, decision_file)
         merging = None if phase.observes is None else _MergedState(
             work, phase, stages[phase.observes].global_step, plan.shards)
         try:

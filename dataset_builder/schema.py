@@ -38,30 +38,34 @@ def _non_null_types(node: dict[str, Any]) -> list[str]:
     return [k for k in kinds if k != "null"]
 
 
-def _feature_for(node: dict[str, Any], where: str):
-    from datasets import List, Value  # imported lazily: `datasets` is slow to import
-
+def _column_type(node: dict[str, Any], where: str, scalar: dict[str, Any], listed, fields):
+    """The type of one row-schema node, built by `scalar[kind]`, `listed(item type)` and `fields([(name, type)])`:
+    the one walk behind both the `datasets` features and the Arrow types."""
     kinds = _non_null_types(node)
     if len(kinds) != 1:
         raise ValueError(f"{where}: a column needs exactly one non-null type, got {node.get('type')!r}")
     kind = kinds[0]
-    scalar = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}
     if kind in scalar:
-        return Value(scalar[kind])
+        return scalar[kind]
     if kind == "array":
-        return List(_feature_for(node["items"], f"{where}[]"))
+        return listed(_column_type(node["items"], f"{where}[]", scalar, listed, fields))
     if kind == "object":
-        return {name: _feature_for(child, f"{where}.{name}") for name, child in node["properties"].items()}
+        return fields([(name, _column_type(child, f"{where}.{name}", scalar, listed, fields))
+                       for name, child in node["properties"].items()])
     raise ValueError(f"{where}: unsupported JSON Schema type {kind!r}")
+
+
+_SCALAR_DTYPES = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}
 
 
 @lru_cache(maxsize=None)
 def document_features():
     """The `datasets.Features` of a release row, derived from the row schema."""
-    from datasets import Features
+    from datasets import Features, List, Value  # imported lazily: `datasets` is slow to import
 
+    scalar = {kind: Value(dtype) for kind, dtype in _SCALAR_DTYPES.items()}
     schema = load_schema("document")
-    return Features({name: _feature_for(node, name) for name, node in schema["properties"].items()})
+    return Features({name: _column_type(node, name, scalar, List, dict) for name, node in schema["properties"].items()})
 
 
 @lru_cache(maxsize=None)
@@ -71,10 +75,21 @@ def document_arrow_schema() -> pa.Schema:
 
 
 @lru_cache(maxsize=None)
+def document_arrow_types() -> pa.Schema:
+    """`document_arrow_schema()` without its features metadata, derived from the row schema in pyarrow alone: the
+    columns the build's workers write, with no import of `datasets` (a second and ~100 MB). The features'
+    own Arrow types are these (tests/test_build.py); the metadata is added when the shards are written."""
+    scalar = {kind: pa.type_for_alias(dtype) for kind, dtype in _SCALAR_DTYPES.items()}
+    schema = load_schema("document")
+    return pa.schema([(name, _column_type(node, name, scalar, pa.list_, pa.struct))
+                      for name, node in schema["properties"].items()])
+
+
+@lru_cache(maxsize=None)
 def side_table_schema(side: str) -> pa.Schema:
     """The Arrow schema of rejected/ ("rejected") or duplicates/ ("duplicates") files: the id and origin of
     each document that is not in a split, and why (stage and reason, or the id it duplicates)."""
-    origin = document_arrow_schema().field("origin").type
+    origin = document_arrow_types().field("origin").type
     if side == "rejected":
         return pa.schema([("id", pa.string()), ("stage", pa.string()), ("reason", pa.string()),
                           ("details", pa.string()), ("origin", origin), ("text", pa.string())])

@@ -71,6 +71,19 @@ def test_seed_release_has_the_hub_layout_and_a_manifest_that_adds_up(seed_projec
     assert f"]({SEED_RELEASE}/plots/" in root_text
 
 
+
+def test_the_runs_arrow_types_derived_without_datasets_are_the_features_own():
+    """Workers write their runs with `document_arrow_types()` (pyarrow alone); the shards get the features' schema.
+    The two must be one set of columns and types, nested fields included, only the metadata apart."""
+    from dataset_builder.release.sinks import SINKS, run_schemas, sink_schema
+    from dataset_builder.schema import document_arrow_types
+
+    assert document_arrow_types() == document_arrow_schema().remove_metadata()
+    assert document_arrow_types().metadata is None
+    for sink, schema in run_schemas().items():
+        assert schema.equals(sink_schema(sink), check_metadata=False), sink
+    assert set(run_schemas()) == set(SINKS)
+
 def test_seed_release_loads_offline_with_declared_features_and_card_counts(seed_project, tmp_path, monkeypatch):
     import datasets
     from huggingface_hub import DatasetCard

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..document import Document
-from ..schema import document_arrow_schema, side_table_schema
+from ..schema import document_arrow_schema, document_arrow_types, side_table_schema
 from .parquet_shards import MAX_SHARD_BYTES, WrittenFile, shard_name, write_parquet
 from .row_columns import document_table
 
@@ -36,13 +36,17 @@ _RUN_OPTIONS = pa.ipc.IpcWriteOptions()
 
 
 def sink_schema(sink: str) -> pa.Schema:
-    """The Arrow schema of a sink's rows. Deriving it imports `datasets` (seconds, ~100 MB): the driver does it
-    once and hands the schemas to the workers (`sink_schemas`), which then never import it."""
+    """The Arrow schema of a sink's final shards: a split's carries the features metadata, derived by `datasets`
+    (an import of about a second), which only the release writer needs."""
     return side_table_schema(sink) if sink in ("rejected", "duplicates") else document_arrow_schema()
 
 
-def sink_schemas() -> dict[str, pa.Schema]:
-    return {sink: sink_schema(sink) for sink in SINKS}
+def run_schemas() -> dict[str, pa.Schema]:
+    """The schemas of the sinks' runs: the final shards' columns without the features metadata, derived in pyarrow
+    alone, so no process of the build imports `datasets` before it writes the release (the merge takes the runs'
+    batches into the final schema, metadata and all)."""
+    return {sink: side_table_schema(sink) if sink in ("rejected", "duplicates") else document_arrow_types()
+            for sink in SINKS}
 
 
 def sink_of(doc: Document) -> str:
