@@ -260,9 +260,10 @@ def write_sink(runs: Sequence[Path], schema: pa.Schema, folder: Path, prefix: st
 
 # A sink whose runs' files hold at most a third of a shard's bytes is merged in memory and written as its one shard
 # (its rows' Arrow size is the runs' less their files' framing: far below a shard, so the file path would cut one
-# shard too). The rows are held twice for a moment, the merged batches and their combined copy, two thirds of a
-# shard at most; in exchange the merged file is neither written nor read back a column at a time: 0.3 s of the bench
-# corpus's train split, the longest part of publishing (its runs: 102 MB, and 125 MB with every stage off). Larger
+# shard too). In exchange the merged file is neither written nor read back a column at a time: 0.3 s of the bench
+# corpus's train split, the longest part of publishing (its runs: 102 MB, and 125 MB with every stage off). The
+# merged batches are combined a column at a time, each column's batches let go once it is combined, so the rows
+# are held about once and a column more (the largest, text, is 38% of the bench's train rows), not twice. Larger
 # sinks take the file path: memory stays one shard.
 IN_MEMORY_FRACTION = 3
 
@@ -271,15 +272,32 @@ def _write_in_memory(final_runs: Sequence[Path], runs: Sequence[Path], schema: p
                      release_dir: Path, on_batch=None) -> WrittenFile:
     """Every row of the runs, merged as merge_runs merges them, written as one shard from one table of one chunk a
     column: what `_rows_of` reads back from the merged file for the whole of it (tests/test_engine.py compares the
-    two ways' files). `on_batch` sees the merged batches in order in a thread of its own while the shard is
-    encoded (Parquet's encoding runs without the GIL): 0.15 s of the bench corpus's train split off the path."""
-    batches = list(merged_batches(final_runs, schema))
+    two ways' files). `on_batch` sees the merged batches (the same rows, cut the same way, as views of the combined
+    table) in a thread of its own while the shard is encoded (Parquet's encoding runs without the GIL): 0.15 s of
+    the bench corpus's train split off the path."""
+    table = _combined(merged_batches(final_runs, schema), schema)
     _remove_levels(final_runs, runs)
     with ThreadPoolExecutor(max_workers=1) as tally:
+        batches = table.to_batches(max_chunksize=BATCH_ROWS)
         tallied = tally.submit(lambda: [on_batch(batch) for batch in batches] if on_batch is not None else None)
-        written = write_parquet(pa.Table.from_batches(batches, schema).combine_chunks(), path, release_dir)
+        written = write_parquet(table, path, release_dir)
         tallied.result()  # its error, if any, is the sink's
     return written
+
+
+def _combined(batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> pa.Table:
+    """`pa.Table.from_batches(batches, schema).combine_chunks()`, holding the rows about once: the batches are taken
+    apart into columns, and each column's pieces are dropped as soon as that column is combined."""
+    columns: list[list[pa.Array] | None] = [[] for _ in schema]
+    for batch in batches:
+        for pieces, column in zip(columns, batch.columns):
+            pieces.append(column)
+        del batch  # only the columns hold its buffers now
+    combined = []
+    for i, field in enumerate(schema):
+        combined.append(pa.chunked_array(columns[i], field.type).combine_chunks())
+        columns[i] = None  # this column's merged buffers go back to the pool before the next column is combined
+    return pa.Table.from_arrays(combined, schema=schema)
 
 
 def _remove_levels(final_runs: Sequence[Path], runs: Sequence[Path]) -> None:
