@@ -333,7 +333,7 @@ def test_sink_shards_depend_on_the_rows_alone_not_on_how_the_runs_were_cut(bench
     kept = pa.concat_tables(pq.read_table(p) for p in sorted((release / "data").glob("*.parquet"))).to_pylist()
     rows = [{**row, "id": f"{row['id']}~{copy}"} for copy in range(3) for row in kept]  # past 1,024-row batches
     expected = sorted(rows, key=lambda r: r["id"])
-    schema = sinks.sink_schema("train")
+    schema, run_schema = sinks.sink_schema("train"), sinks.run_schemas()["train"]  # as a build writes and merges
     nbytes = sum(pa.RecordBatch.from_pylist(expected[i:i + sinks.BATCH_ROWS], schema=schema).nbytes
                  for i in range(0, len(expected), sinks.BATCH_ROWS))
     monkeypatch.setattr(sinks, "MAX_SHARD_BYTES", nbytes // 3)
@@ -347,8 +347,8 @@ def test_sink_shards_depend_on_the_rows_alone_not_on_how_the_runs_were_cut(bench
         runs = []
         for k in range(run_count):
             runs.append(folder / f"{k}.arrow")
-            table = pa.Table.from_pylist(sorted(rows[k::run_count], key=lambda r: r["id"]), schema=schema)
-            with pa.ipc.new_file(str(runs[-1]), schema) as writer:
+            table = pa.Table.from_pylist(sorted(rows[k::run_count], key=lambda r: r["id"]), schema=run_schema)
+            with pa.ipc.new_file(str(runs[-1]), run_schema) as writer:
                 writer.write_table(table, max_chunksize=batch_rows)
         tally = FactsTally()
         files = sinks.write_sink(runs, schema, folder / "data", "train", folder, folder,
@@ -385,12 +385,12 @@ def _seed_runs(folder: Path, copies: int, batch_rows: int, vary):
     release = _REPO / "dist" / "zh-web-seeds" / SEED_VERSION
     kept = pa.concat_tables(pq.read_table(p) for p in sorted((release / "data").glob("*.parquet"))).to_pylist()
     rows = [{**row, "id": f"{row['id']}~{copy:03d}", **vary(row, copy)} for copy in range(copies) for row in kept]
-    schema = sinks.sink_schema("train")
+    schema, run_schema = sinks.sink_schema("train"), sinks.run_schemas()["train"]  # as a build writes and merges
     runs = []
     for k in range(5):
         runs.append(folder / f"{k}.arrow")
-        table = pa.Table.from_pylist(sorted(rows[k::5], key=lambda r: r["id"]), schema=schema)
-        with pa.ipc.new_file(str(runs[-1]), schema) as writer:
+        table = pa.Table.from_pylist(sorted(rows[k::5], key=lambda r: r["id"]), schema=run_schema)
+        with pa.ipc.new_file(str(runs[-1]), run_schema) as writer:
             writer.write_table(table, max_chunksize=batch_rows)
     return rows, schema, runs
 
@@ -435,6 +435,8 @@ def test_a_small_sink_merged_in_memory_has_the_bytes_of_the_merged_file_path(tmp
     num_bytes) and the batches the tally sees must be those of the path through the merged file, on rows with
     nulls in several columns, runs whose batches the merge steps cut, and a sink with no runs at all. Batches and
     steps are made small, so that the shard is combined from many batches of many merge steps."""
+    import pyarrow.parquet as pq
+
     from dataset_builder.release import sinks
 
     rows, schema, runs = _seed_runs(tmp_path, 300, 30, lambda row, copy: {
@@ -456,6 +458,8 @@ def test_a_small_sink_merged_in_memory_has_the_bytes_of_the_merged_file_path(tmp
     files, seen = written[3, "full"]
     assert len(files) == 1 and files[0][3] == len(rows) and sum(len(b["id"]) for b in seen) == len(rows)
     assert len(seen) == -(-len(rows) // 100) and len(written[3, "empty"][0]) == 1 and written[3, "empty"][0][0][3] == 0
+    for folder in (tmp_path / "3-full", tmp_path / "3-empty"):  # runs without the features metadata, shards with it
+        assert pq.ParquetFile(folder / files[0][0]).schema_arrow.metadata[b"huggingface"] == schema.metadata[b"huggingface"]
 
 
 def test_datasheet_figures_of_removed_documents_match_the_side_tables(bench_reference):
