@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dataset_builder.cleaning.opencc_table import FastConverter, fast_converter
 from dataset_builder.cleaning.script_converter import differing_chars
@@ -78,3 +80,44 @@ def test_a_batch_converts_each_text_as_it_would_be_converted_alone():
     ]
     assert fast.convert_many(texts) == [fast.convert(text) if "\ud800" not in text else ("软体\ud800后来", 4) for text in texts]
     assert [converted for converted, _ in fast.convert_many(texts[:-1])] == [converter("t2s").convert(t) for t in texts[:-1]]
+
+
+# tw2s's keys around 著 (待著 -> 待着; 顯著, 著名 and 合著者 keep it), characters of its other keys, and what no key
+# holds: punctuation, a line break, Latin, a NUL (OpenCC stops there) and a lone surrogate (OpenCC refuses it).
+_ZHU_PIECES = ["著", "待著", "顯著", "著名", "合著者", "惡名昭著", "著稱於世", "鉅", "著"] + list("着作名志於書隨有接人後來發現軟體") \
+    + list("，。、 \na1") + ["\x00", "\ud800", "\uf900", "𠀾"]
+
+
+def _tw2s_whole(original: str, converted: str, positions: list[int]):
+    """What `_tw2s_at` answers, from tw2s's conversion of the whole text (how it was read before)."""
+    taiwan = converter("tw2s").convert(original)
+    return {i: taiwan[i] for i in positions} if len(taiwan) == len(converted) else None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_ZHU_PIECES), max_size=24).map("".join))
+def test_tw2s_read_run_by_run_agrees_with_tw2s_of_the_whole_text(text):
+    from dataset_builder.cleaning.script_converter import _tw2s_at
+
+    try:
+        converted = fast_converter("t2s").convert_many([text])[0][0]
+    except UnicodeError:  # a lone surrogate in a text t2s itself converts: no 著 to look at
+        return
+    positions = [i for i, char in enumerate(converted) if char == "著"]
+    try:
+        expected = _tw2s_whole(text, converted, positions)
+    except UnicodeError as error:  # a lone surrogate: the same error, as before
+        with pytest.raises(type(error)):
+            _tw2s_at(text, converted, positions)
+        return
+    assert _tw2s_at(text, converted, positions) == expected
+
+
+def test_tw2s_is_read_by_runs_only_while_its_dictionaries_keep_lengths():
+    from dataset_builder.cleaning.opencc_table import length_keeping_key_chars
+
+    keys = length_keeping_key_chars("tw2s")
+    assert keys is not None and "著" in keys and "待" in keys and "，" not in keys and "\n" not in keys
+    # tw2sp's phrases change lengths (肯亞 -> 肯尼亚): no character's conversion can be read from its run's
+    assert length_keeping_key_chars("tw2sp") is None
+    assert converter("tw2sp").convert("肯亞") == "肯尼亚"

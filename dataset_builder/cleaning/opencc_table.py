@@ -196,6 +196,29 @@ def _single_step_keys(profile: str) -> tuple[set[str], set[str]] | None:
     return phrases, normalised
 
 
+@lru_cache(maxsize=None)
+def length_keeping_key_chars(profile: str) -> frozenset[str] | None:
+    """Every character of every key of the profile's dictionaries (normalisation, segmentation and each conversion
+    step), when every entry's value (the first, which OpenCC writes) is as long as its key; None when one is not,
+    or the dictionaries cannot be read. Then no match can span a character outside these, and none is converted, so
+    the profile converts a text as it converts each run of these characters alone, the others left as they are, and
+    the text keeps its length: a character's conversion can be read from its run's (`script_converter`)."""
+    share = os.path.join(os.path.dirname(opencc.__file__), "clib", "share", "opencc")
+    tool = os.path.join(os.path.dirname(opencc.__file__), "clib", "bin", "opencc_dict")
+    try:
+        with open(os.path.join(share, f"{profile}.json"), encoding="utf-8") as handle:
+            config = json.load(handle)
+        specs = [step["dict"] for key in ("normalization", "conversion_chain") for step in config.get(key, [])]
+        if "segmentation" in config:
+            specs.append(config["segmentation"]["dict"])
+        entries = _dictionary_entries(tool, share, [f for spec in specs for f in _dictionary_files(spec)])
+    except (OSError, ValueError, KeyError, TypeError, subprocess.SubprocessError):
+        return None
+    if not entries or any(len(values[0]) != len(key) for key, values in entries):
+        return None
+    return frozenset(char for key, _ in entries for char in key)
+
+
 def _dictionary_files(spec: dict) -> list[str]:
     if spec.get("type") == "group":
         return [f for d in spec["dicts"] for f in _dictionary_files(d)]
