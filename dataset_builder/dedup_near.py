@@ -205,15 +205,16 @@ def near_clusters(ids: list[str], signatures: np.ndarray, rows: Sequence[int], c
     groups: dict[str, list[str]] = {}
     for id_ in paired:
         groups.setdefault(forest.find(id_), []).append(id_)
-    members: dict[str, Member] = {}
+    clustered, survivors = [], []  # each member of a cluster of two or more, and its cluster's survivor
     for group in groups.values():
-        if len(group) < 2:
-            continue
-        survivor = min(group, key=rank)
-        to_survivor = _similarities(signatures, [row[i] for i in group], [row[survivor]] * len(group))
-        for id_, similarity in zip(group, to_survivor):
-            members[id_] = Member(survivor, 1.0 if id_ == survivor else similarity)
-    return members
+        if len(group) > 1:
+            survivor = min(group, key=rank)
+            clustered += group
+            survivors += [survivor] * len(group)
+    # every member's similarity to its survivor in one call (a call a cluster was 0.06 s of 2,600 clusters)
+    to_survivor = _similarities(signatures, [row[i] for i in clustered], [row[s] for s in survivors])
+    return {id_: Member(survivor, 1.0 if id_ == survivor else similarity)
+            for id_, survivor, similarity in zip(clustered, survivors, to_survivor)}
 
 
 def _similarities(signatures: np.ndarray, rows_a: list[int], rows_b: list[int]) -> list[float]:
@@ -242,19 +243,27 @@ def candidate_row_pairs(signatures: np.ndarray, rows: Sequence[int], ids: list[s
     """candidate_pairs of `ids`, the signature of `ids[i]` being row `rows[i]` of `signatures` (any order). One
     band's values are taken at a time (no copy of the whole matrix), the bands in threads: the sort that groups a
     band's rows is most of the time and runs without the GIL (0.57 s -> 0.29 s on two cores for the bench corpus's
-    192k signatures, a step every worker waits for). The pairs are a set: the order the bands finish in is lost."""
+    192k signatures, a step every worker waits for). Each band's pairs stay numbers (positions in `ids`, one
+    integer a pair) and are made id pairs once, after the bands: turning every band's groups into id pairs in
+    Python took 0.15 s of that step, most pairs being found again by other bands."""
     if len(ids) < 2:
         return set()
     picked = np.asarray(rows, dtype=np.intp)
+    count = np.int64(len(ids))
 
-    def band_groups(band: int) -> list[list[int]]:
-        return equal_rows(signatures[picked, band * config.rows:(band + 1) * config.rows])
+    def band_pairs(band: int) -> np.ndarray:
+        pairs = equal_row_pairs(signatures[picked, band * config.rows:(band + 1) * config.rows])
+        return np.unique(pairs[:, 0].astype(np.int64) * count + pairs[:, 1])
 
-    pairs: set[tuple[str, str]] = set()
+    found = np.zeros(0, np.int64)
     with ThreadPoolExecutor(max_workers=min(config.bands, os.cpu_count() or 1, _BANDS_AT_ONCE)) as pool:
-        for groups in pool.map(band_groups, range(config.bands)):
-            for group in groups:
-                pairs.update(combinations(sorted(ids[i] for i in group), 2))
+        for keys in pool.map(band_pairs, range(config.bands)):
+            found = np.union1d(found, keys)  # held once, however many bands find a pair
+    firsts, seconds = np.divmod(found, count)
+    pairs: set[tuple[str, str]] = set()
+    for a, b in zip(firsts.tolist(), seconds.tolist()):
+        first, second = ids[a], ids[b]
+        pairs.add((first, second) if first < second else (second, first))
     return pairs
 
 
@@ -272,8 +281,40 @@ def equal_rows(values: np.ndarray) -> list[list[int]]:
     sorted by a 64-bit mix of their values (one integer sort; sorting the rows' bytes as opaque values is 10x
     slower), and a run of equal mixes is split by the rows' exact values, so a collision of mixes costs time,
     never a wrong group."""
+    runs = _equal_mix_runs(values)
+    if runs is None:
+        return []
+    order, starts, ends, collided = runs
+    groups: list[list[int]] = []
+    for run, (start, end) in enumerate(zip(starts.tolist(), ends.tolist())):
+        rows = order[start:end + 1].tolist()
+        groups += _by_value(values, rows) if run in collided else [rows]
+    return groups
+
+
+def equal_row_pairs(values: np.ndarray) -> np.ndarray:
+    """Every pair of equal rows (the groups of `equal_rows`, two by two) as an (m, 2) array of row numbers, the
+    smaller first. Most groups are pairs whose mixes did not collide: those are taken in numpy at once."""
+    runs = _equal_mix_runs(values)
+    if runs is None:
+        return np.zeros((0, 2), np.intp)
+    order, starts, ends, collided = runs
+    simple = ends - starts == 1
+    simple[list(collided)] = False
+    pairs = [np.sort(np.stack([order[starts[simple]], order[starts[simple] + 1]], axis=1), axis=1)]
+    for run in np.flatnonzero(~simple).tolist():  # a group of three or more, or mixes that collided
+        rows = order[starts[run]:ends[run] + 1].tolist()
+        for group in _by_value(values, rows) if run in collided else [rows]:
+            pairs.append(np.array(list(combinations(sorted(group), 2)), np.intp).reshape(-1, 2))
+    return np.concatenate(pairs)
+
+
+def _equal_mix_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, set[int]] | None:
+    """(order, starts, ends, collided): the rows sorted by their mixes (those sharing a bucket only), and each run
+    of two or more equal mixes as `order[starts[k]:ends[k] + 1]`, `collided` the runs whose rows' values are not
+    all equal; None when no two mixes are equal."""
     mix = np.zeros(len(values), np.uint64)
-    for column in np.ascontiguousarray(values.T).astype(np.uint64):
+    for column in _as_words(values).T:
         mix = (mix ^ column) * _MIX
     # Only rows whose mix shares its bucket (its top bits) with another row's can have an equal: equal rows have
     # equal mixes. With 4-8 buckets a row, a band of the bench corpus's 192k signatures leaves 33k such rows, and
@@ -286,21 +327,25 @@ def equal_rows(values: np.ndarray) -> list[list[int]]:
     ordered = mix[order]
     same = np.flatnonzero(ordered[1:] == ordered[:-1])  # k: the k-th and (k+1)-th mixes are equal
     if not len(same):
-        return []
+        return None
     breaks = np.diff(same) > 1
     starts, ends = same[np.r_[True, breaks]], same[np.r_[breaks, True]] + 1  # runs of equal mixes, inclusive
     unequal = np.flatnonzero((values[order[same + 1]] != values[order[same]]).any(axis=1))  # mixes collided
-    collided = set(np.searchsorted(ends, same[unequal]).tolist())  # in these runs
-    members = order[np.union1d(same, same + 1)].tolist()  # the rows of the runs, run after run
-    groups: list[list[int]] = []
-    first = 0
-    for run, size in enumerate((ends - starts + 1).tolist()):
-        rows, first = members[first:first + size], first + size
-        if run not in collided:
-            groups.append(rows)
-            continue
-        by_value: dict[bytes, list[int]] = {}
-        for row in rows:
-            by_value.setdefault(values[row].tobytes(), []).append(row)
-        groups += [group for group in by_value.values() if len(group) > 1]
-    return groups
+    return order, starts, ends, set(np.searchsorted(ends, same[unequal]).tolist())
+
+
+def _as_words(values: np.ndarray) -> np.ndarray:
+    """The rows' values as 64-bit words (two 32-bit values a word; a row of an odd width is padded with a zero), so
+    the mix takes half the steps: equal rows still have equal words, and the groups are told by the values."""
+    values = np.ascontiguousarray(values, dtype=np.uint32)
+    if values.shape[1] % 2:
+        values = np.hstack([values, np.zeros((len(values), 1), np.uint32)])
+    return values.view(np.uint64)
+
+
+def _by_value(values: np.ndarray, rows: list[int]) -> list[list[int]]:
+    """The groups of two or more of `rows` (a run whose mixes collided) whose values are equal."""
+    by_value: dict[bytes, list[int]] = {}
+    for row in rows:
+        by_value.setdefault(values[row].tobytes(), []).append(row)
+    return [group for group in by_value.values() if len(group) > 1]

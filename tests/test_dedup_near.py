@@ -271,6 +271,8 @@ def test_near_off_keeps_reposts_and_still_removes_exact_copies():
 def test_equal_rows_groups_exactly_the_equal_rows_even_when_their_mixes_collide(mix, monkeypatch):
     """equal_rows sorts rows by a 64-bit mix of their values; a mix of 0 makes every row collide and 1 makes
     rows with the same XOR of values collide: the groups must still be exactly those of equal values."""
+    from itertools import combinations
+
     import numpy as np
 
     from dataset_builder import dedup_near
@@ -285,6 +287,10 @@ def test_equal_rows_groups_exactly_the_equal_rows_even_when_their_mixes_collide(
         oracle.setdefault(values[row].tobytes(), []).append(row)
     expected = sorted(group for group in oracle.values() if len(group) > 1)
     assert len(expected) > 10 and sorted(sorted(g) for g in dedup_near.equal_rows(values)) == expected
+    # the same groups two by two, as the LSH bands take them (groups of three or more among them)
+    pairs = dedup_near.equal_row_pairs(values).tolist()
+    assert any(len(group) > 2 for group in expected)
+    assert sorted(map(tuple, pairs)) == sorted(p for group in expected for p in combinations(group, 2))
 
 
 @pytest.mark.parametrize("seed", range(3))
