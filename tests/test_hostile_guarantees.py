@@ -61,6 +61,8 @@ def test_a_build_reads_only_declared_inputs_and_writes_only_the_release_and_data
     # build of its own: whichever tests ran before in this process.
     opencc_table.fast_converter.cache_clear()
     opencc_table.simplified_sources.cache_clear()
+    opencc_table.length_keeping_key_chars.cache_clear()
+    opencc_table._file_entries.cache_clear()  # the dictionaries' exports themselves
     with Audit() as events:
         build_release(ground.project / "dataset.toml")
     declared = {ground.project / p for p in ("txt/a.txt", "txt/b.txt", "txt/short.txt", "txt/metadata.jsonl",

@@ -178,19 +178,26 @@ def _character_table(profile: str, keys: set[str]) -> dict[int, str]:
     return {ord(c): v for c, v in zip(chars, converted) if v != c}
 
 
+# OpenCC's own dictionaries and its tool that exports them, shipped in the wheel
+_SHARE = os.path.join(os.path.dirname(opencc.__file__), "clib", "share", "opencc")
+_TOOL = os.path.join(os.path.dirname(opencc.__file__), "clib", "bin", "opencc_dict")
+
+
+def _profile_config(profile: str) -> dict:
+    with open(os.path.join(_SHARE, f"{profile}.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 def _single_step_keys(profile: str) -> tuple[set[str], set[str]] | None:
     """(keys of the conversion step's dictionaries, keys of its normalisation dictionaries), or None when the
     profile has several conversion steps or its dictionaries cannot be read."""
-    share = os.path.join(os.path.dirname(opencc.__file__), "clib", "share", "opencc")
-    tool = os.path.join(os.path.dirname(opencc.__file__), "clib", "bin", "opencc_dict")
     try:
-        with open(os.path.join(share, f"{profile}.json"), encoding="utf-8") as handle:
-            config = json.load(handle)
+        config = _profile_config(profile)
         chain = config.get("conversion_chain", [])
         if len(chain) != 1:
             return None
-        phrases = _dictionary_keys(tool, share, _dictionary_files(chain[0]["dict"]))
-        normalised = _dictionary_keys(tool, share, [f for step in config.get("normalization", []) for f in _dictionary_files(step["dict"])])
+        phrases = _dictionary_keys(_dictionary_files(chain[0]["dict"]))
+        normalised = _dictionary_keys([f for step in config.get("normalization", []) for f in _dictionary_files(step["dict"])])
     except (OSError, ValueError, KeyError, subprocess.SubprocessError):
         return None
     return phrases, normalised
@@ -203,15 +210,12 @@ def length_keeping_key_chars(profile: str) -> frozenset[str] | None:
     or the dictionaries cannot be read. Then no match can span a character outside these, and none is converted, so
     the profile converts a text as it converts each run of these characters alone, the others left as they are, and
     the text keeps its length: a character's conversion can be read from its run's (`script_converter`)."""
-    share = os.path.join(os.path.dirname(opencc.__file__), "clib", "share", "opencc")
-    tool = os.path.join(os.path.dirname(opencc.__file__), "clib", "bin", "opencc_dict")
     try:
-        with open(os.path.join(share, f"{profile}.json"), encoding="utf-8") as handle:
-            config = json.load(handle)
+        config = _profile_config(profile)
         specs = [step["dict"] for key in ("normalization", "conversion_chain") for step in config.get(key, [])]
         if "segmentation" in config:
             specs.append(config["segmentation"]["dict"])
-        entries = _dictionary_entries(tool, share, [f for spec in specs for f in _dictionary_files(spec)])
+        entries = _dictionary_entries([f for spec in specs for f in _dictionary_files(spec)])
     except (OSError, ValueError, KeyError, TypeError, subprocess.SubprocessError):
         return None
     if not entries or any(len(values[0]) != len(key) for key, values in entries):
@@ -227,22 +231,27 @@ def _dictionary_files(spec: dict) -> list[str]:
     return [spec["file"]]
 
 
-def _dictionary_keys(tool: str, share: str, files: list[str]) -> set[str]:
-    return {key for key, _ in _dictionary_entries(tool, share, files)}
+def _dictionary_keys(files: list[str]) -> set[str]:
+    return {key for key, _ in _dictionary_entries(files)}
 
 
-def _dictionary_entries(tool: str, share: str, files: list[str]) -> list[tuple[str, list[str]]]:
-    """(key, its values) of every line of the dictionaries, as `opencc_dict` writes them out in text form: to its
+def _dictionary_entries(files: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    return [entry for name in files for entry in _file_entries(name)]
+
+
+@lru_cache(maxsize=None)
+def _file_entries(name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(key, its values) of every line of one dictionary, as `opencc_dict` writes it out in text form: to its
     standard output where the system has one to name (a build writes nothing outside its release, not even a
-    temporary file), else to a file in a temporary folder."""
-    entries: list[tuple[str, list[str]]] = []
-    for name in files:
-        # read as a text file reads (universal newlines), whichever way it came
-        for line in io.TextIOWrapper(io.BytesIO(_dictionary_text(tool, os.path.join(share, name))), encoding="utf-8"):
-            key, tab, values = line.rstrip("\n").partition("\t")
-            if tab:
-                entries.append((key, values.split(" ")))
-    return entries
+    temporary file), else to a file in a temporary folder. Exported once a process: t2s's table and tw2s's key
+    characters share four of their dictionaries."""
+    entries = []
+    # read as a text file reads (universal newlines), whichever way it came
+    for line in io.TextIOWrapper(io.BytesIO(_dictionary_text(_TOOL, os.path.join(_SHARE, name))), encoding="utf-8"):
+        key, tab, values = line.rstrip("\n").partition("\t")
+        if tab:
+            entries.append((key, tuple(values.split(" "))))
+    return tuple(entries)
 
 
 def _dictionary_text(tool: str, dictionary: str) -> bytes:
@@ -264,10 +273,8 @@ def simplified_sources() -> dict[str, frozenset[str]]:
     """Traditional character -> every Simplified character that OpenCC's Simplified-to-Traditional character table
     can turn into it (瞭 <- 了, 乾 <- 干 and 乾). Content farms convert Simplified text with such tables, so the
     character shown may stand for any of them. Empty when the dictionary cannot be read."""
-    share = os.path.join(os.path.dirname(opencc.__file__), "clib", "share", "opencc")
-    tool = os.path.join(os.path.dirname(opencc.__file__), "clib", "bin", "opencc_dict")
     try:
-        entries = _dictionary_entries(tool, share, ["STCharacters.ocd2"])
+        entries = _dictionary_entries(["STCharacters.ocd2"])
     except (OSError, subprocess.SubprocessError):
         return {}
     sources: dict[str, set[str]] = {}
