@@ -249,9 +249,9 @@ def candidate_row_pairs(signatures: np.ndarray, rows: Sequence[int], ids: list[s
     picked = np.asarray(rows, dtype=np.intp)
     count = np.int64(len(ids))  # a pair (a, b) is a * count + b: one int64 holds it up to 3 billion documents
 
-    def band_pairs(band: int) -> np.ndarray:
+    def band_pairs(band: int) -> np.ndarray:  # a band's groups do not overlap: each pair once
         pairs = equal_row_pairs(signatures[picked, band * config.rows:(band + 1) * config.rows])
-        return np.unique(pairs[:, 0].astype(np.int64) * count + pairs[:, 1])
+        return pairs[:, 0].astype(np.int64) * count + pairs[:, 1]
 
     found = np.zeros(0, np.int64)
     with ThreadPoolExecutor(max_workers=min(config.bands, os.cpu_count() or 1, _BANDS_AT_ONCE)) as pool:

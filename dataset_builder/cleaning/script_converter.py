@@ -129,7 +129,7 @@ _NOT_FOR_RUNS = re.compile("[\x00\ud800-\udfff]")
 def _tw2s_at(original: str, converted: str, positions: list[int]) -> dict[int, str] | None:
     """tw2s's character at each of `positions`, or None where tw2s's text is not as long as `converted` (positions
     would not line up). tw2s converts only the runs of its keys' characters, each as if alone and keeping its
-    length (`length_keeping_key_chars`), so each position's run is converted instead of the whole text: a 著 sits
+    length (`length_keeping_key_chars`), so each position's run is converted instead of the whole text. A 著 sits
     in a run of a few characters between punctuation: for the bench corpus's 13,767 texts with a 著 after t2s
     (1.7M characters, 14,742 著) this took 0.29 CPU-s converting whole texts and takes 0.10 by runs."""
     keys = length_keeping_key_chars("tw2s")
