@@ -7,6 +7,7 @@ exit; they never show a traceback (set DATASET_BUILDER_DEBUG=1 to see one for an
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 
@@ -109,6 +110,10 @@ def build(config_path: str, force: bool, check: bool, bump: str | None, workers:
     for warning in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     print_summary(result)
+    # The process ends now: the interpreter's last full collection would walk everything the build imported and
+    # built, to find next to nothing to free (0.11 s on the bench corpus); frozen, they are left out of it (and
+    # still freed as the interpreter tears the modules down).
+    gc.freeze()
 
 
 @main.command()
