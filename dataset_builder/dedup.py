@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -55,7 +56,8 @@ class Observed:
 
     @staticmethod
     def concatenate(states: Sequence[Observed]) -> Observed:
-        return Observed([i for s in states for i in s.ids], [p for s in states for p in s.published],
+        return Observed(list(chain.from_iterable(s.ids for s in states)),
+                        list(chain.from_iterable(s.published for s in states)),
                         np.concatenate([s.digests for s in states]), np.concatenate([s.signatures for s in states]),
                         np.concatenate([s.signed for s in states]))
 
@@ -77,6 +79,7 @@ Placements = dict[str, Placement]  # decision: members of clusters of two or mor
 
 class Duplicates(GlobalStep[Observed, Placements]):
     name = "dedup"
+    merge_shrinks = False  # a row per observed document, whatever the merge
 
     def __init__(self, config: DedupConfig, previous_kept: Callable[[], Iterable[str]] | Iterable[str] = ()) -> None:
         self.config = config

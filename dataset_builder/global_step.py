@@ -29,6 +29,12 @@ Decision = TypeVar("Decision")
 class GlobalStep(Generic[State, Decision]):
     name: str = "global_step"
     state_note: str = ""  # what the merged state holds per observed document, e.g. "32-byte hash + id"
+    # Whether merged states are smaller than their parts (counts of keys that repeat across shards): the driver
+    # then merges the shards' states as they come. A step whose merge only puts its parts side by side says
+    # False, and its states are merged once, when every shard is in: merged as they came, the whole state was
+    # copied again at each level (the dedup step: 0.6 s of the driver's CPU on the bench corpus, in four merges
+    # of up to 98 MB of signatures, against 0.02 s for one merge of every shard).
+    merge_shrinks: bool = True
 
     def observe(self, docs: Sequence[Document]) -> State:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -210,7 +210,8 @@ class _MergedState:
     A merge costs time in proportion to the states it is given (the dedup state's arrays are concatenated, the
     boilerplate counts sorted again), so merged states are kept as a stack of levels, as in a binary counter: a
     new merge joins the top level only once that holds no more shards than it, so each shard's part is merged
-    about log2(shards / MERGE_AT_ONCE) times, instead of once for every later merge."""
+    about log2(shards / MERGE_AT_ONCE) times, instead of once for every later merge. A step whose merge does not
+    shrink the state (`merge_shrinks`) is merged once, at the end: each of those merges would only copy it."""
 
     MERGE_AT_ONCE = 16
 
@@ -231,7 +232,7 @@ class _MergedState:
         while self.merged < len(self.shards) and self.shards[self.merged].index in finished:
             self.pending.append(self.work.load(self.phase.index, self.shards[self.merged].name + STATE))
             self.merged += 1
-            if len(self.pending) >= self.MERGE_AT_ONCE:
+            if len(self.pending) >= self.MERGE_AT_ONCE and self.step.merge_shrinks:
                 self._merge_pending()
         if last:  # every level and what is pending, in one merge
             states = [state for _, state in self.levels] + self.pending
