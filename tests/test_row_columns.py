@@ -10,8 +10,8 @@ import pytest
 from dataset_builder.config import load_config
 from dataset_builder.document import Document, Origin
 from dataset_builder.pipeline import run_pipeline
-from dataset_builder.release.row_columns import document_table
-from dataset_builder.release.sinks import sink_schema
+from dataset_builder.release.row_columns import document_table, side_table
+from dataset_builder.release.sinks import run_schemas, sink_schema
 
 from .test_engine import make_bench_project
 
@@ -50,3 +50,26 @@ def test_columns_of_unusual_documents_equal_to_row():
     schema = sink_schema("train")
     assert document_table(docs, schema).to_pylist() == [d.to_row() for d in docs]
     assert document_table([], schema).equals(_by_rows([], schema))
+
+
+def _side_row(doc: Document) -> dict:
+    """What a side table says of one document, read off the document field by field."""
+    origin = {"file": doc.origin.file, "line": doc.origin.line, "row": doc.origin.row, "encoding": doc.origin.encoding}
+    if doc.rejection is not None:
+        r = doc.rejection
+        return {"id": doc.id, "stage": r.stage, "reason": r.reason, "details": r.details, "origin": origin,
+                "text": doc.raw_text}
+    return {"id": doc.id, "duplicate_of": doc.duplicate_of, "kind": doc.duplicate_kind,
+            "similarity": doc.duplicate_similarity, "origin": origin, "text_sha256": doc.text_sha256,
+            "text": doc.text}
+
+
+def test_side_tables_by_column_equal_their_rows_on_real_documents(tmp_path):
+    """The rejected and duplicate documents of a bench sample (several stages' reasons, exact and near copies)."""
+    result = run_pipeline(load_config(make_bench_project(tmp_path / "bench")))
+    for side, docs in (("rejected", result.rejected), ("duplicates", result.duplicates)):
+        assert docs and (side == "duplicates" or len({d.rejection.reason for d in docs}) >= 2), side
+        schema = run_schemas()[side]
+        table = side_table(docs, side, schema)
+        assert table.schema == schema
+        assert table.to_pylist() == [_side_row(d) for d in docs]

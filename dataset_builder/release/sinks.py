@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from ..document import Document
 from ..schema import document_arrow_schema, document_arrow_types, side_table_schema
 from .parquet_shards import MAX_SHARD_BYTES, WrittenFile, shard_name, write_parquet
-from .row_columns import document_table
+from .row_columns import document_table, side_table
 
 SPLIT_SINKS = ("train", "validation", "test")
 SINKS = (*SPLIT_SINKS, "rejected", "duplicates")
@@ -56,17 +56,6 @@ def sink_of(doc: Document) -> str:
     return "duplicates" if doc.duplicate_of is not None else doc.split
 
 
-def side_row(doc: Document) -> dict:
-    """The row of a rejected or duplicate document in its side table (split rows: row_columns.document_table)."""
-    if doc.rejection is not None:
-        r = doc.rejection
-        return {"id": doc.id, "stage": r.stage, "reason": r.reason, "details": r.details,
-                "origin": doc.origin.to_dict(), "text": doc.raw_text}
-    return {"id": doc.id, "duplicate_of": doc.duplicate_of, "kind": doc.duplicate_kind or "exact",
-            "similarity": 1.0 if doc.duplicate_similarity is None else doc.duplicate_similarity,
-            "origin": doc.origin.to_dict(), "text_sha256": doc.text_sha256, "text": doc.text}
-
-
 def write_runs(docs: Iterable[Document], folder: Path, name: str, schemas: dict[str, pa.Schema]) -> dict[str, str]:
     """One run per non-empty sink, `<name>.<sink>.arrow`, rows sorted by id; returns sink -> file name."""
     by_sink: dict[str, list[Document]] = {}
@@ -78,12 +67,8 @@ def write_runs(docs: Iterable[Document], folder: Path, name: str, schemas: dict[
         path = folder / f"{name}.{sink}.arrow"
         temporary = path.with_name(f".{path.name}.tmp")
         schema = schemas[sink]
-        if sink in SPLIT_SINKS:  # the bulk of the rows: built a column at a time, no dict per row
-            table = document_table(sink_docs, schema)
-        else:
-            rows = [side_row(doc) for doc in sink_docs]
-            table = pa.Table.from_pydict({column: [r.get(column) for r in rows] for column in schema.names},
-                                         schema=schema)
+        # built a column at a time, no dict per row
+        table = document_table(sink_docs, schema) if sink in SPLIT_SINKS else side_table(sink_docs, sink, schema)
         with pa.OSFile(str(temporary), "wb") as out, pa.ipc.new_file(out, table.schema, options=_RUN_OPTIONS) as writer:
             writer.write_table(table, max_chunksize=RUN_BATCH_ROWS)
         temporary.replace(path)
