@@ -24,7 +24,7 @@ from . import __version__
 from .config import Config, load_config
 from .errors import NothingKeptError, OutputError, ReleaseDiffersError, ReleaseExistsError
 from . import phases
-from .engines import engine_for
+from .engines import Engine, default_workers, engine_for  # noqa: F401  default_workers: build's API
 from .memory import return_freed_memory
 from .phases import PhasesResult, Progress, cyclic_gc_paused, run_phases
 from .release.placement import (
@@ -85,10 +85,6 @@ def is_latest(config: Config) -> bool:
     return all(_version_key(config.version) >= _version_key(v) for v in released)
 
 
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 # What writing and checking a release imports: `datasets` (for the features), mlcroissant, the datasheet and the
 # validator, about a second in all. A build imports them in a thread while the workers run the first phase (this
 # process only waits for them then), not before the workers start nor after the phases, when nothing else runs.
@@ -139,18 +135,20 @@ def build_release(
     check: bool = False,
     workers: int = 1,
     resume: bool = False,
-    engine: str = "local",
+    engine: str | Engine = "local",
     ray_address: str | None = None,
     documents_per_shard: int = DOCUMENTS_PER_SHARD,
     progress: Progress | None = None,
     on_document: Callable[[], None] | None = None,
 ) -> BuildResult:
     """Build the config's release with `workers` processes (on `engine`: "local", or "ray", joining the cluster
-    at `ray_address` or starting a local one), from an interrupted build's work with `resume`.
-    `on_document` is called after each document read (in this process: it implies one worker)."""
+    at `ray_address` or starting a local one; or an `Engine` the caller made, used instead and closed at the end),
+    from an interrupted build's work with `resume`. `on_document` is called after each document read (in this
+    process: it implies one worker)."""
     config = load_config(config_path)  # a bad config fails here, before any work
     warm_up = threading.Thread(target=_import_publish_modules, name="import the release writer", daemon=True)
-    with engine_for(1 if on_document else workers, engine, ray_address) as runner:
+    given = engine if isinstance(engine, Engine) else None
+    with given or engine_for(1 if on_document else workers, engine, ray_address) as runner:
         runner.prepare()  # a process pool starts now: its workers import the stages while this process plans
         warm_up.start()
         try:

@@ -139,6 +139,22 @@ def test_the_process_engines_workers_convert_python_lists_without_importing_pand
     assert "not imported by the build's workers" in refused
 
 
+def test_the_process_engines_workers_import_the_stages_before_their_first_shard():
+    """The CLI starts the workers before it imports the stages (the engines import them only when they run a
+    phase), so each worker's initializer imports them itself, beside the driver's own import. The question is
+    asked with a builtin, so that nothing is imported in the worker to answer it."""
+    from dataset_builder.engines.processes import ProcessEngine
+
+    engine = ProcessEngine(2)
+    engine.prepare()
+    try:
+        loaded = engine._get_pool().apply(eval, ("[m in __import__('sys').modules for m in "
+                                                 "('dataset_builder.phases', 'dataset_builder.pipeline')]",))
+    finally:
+        engine.close(terminate=True)
+    assert loaded == [True, True]
+
+
 def test_documents_finished_early_go_to_the_sinks_at_once_with_the_same_bytes(tmp_path, monkeypatch):
     """A document rejected before the last phase is written to the rejected sink by that phase and never stored for
     the next one; the release is still the same for any worker count and shard size."""
@@ -202,16 +218,16 @@ def test_a_repeated_id_is_the_build_error_though_the_next_phase_started_before_t
 
 def test_a_repeated_id_is_reported_before_an_error_of_the_next_phase(tmp_path, monkeypatch):
     """The ids are checked while the second phase runs; a failure of that phase must not hide the input's error."""
-    from dataset_builder.engines import local
+    from dataset_builder import phases
 
-    real_run_shard = local.run_shard
+    real_run_shard = phases.run_shard  # what the in-process engine runs (it looks it up when it runs a phase)
 
     def failing_after_the_first_phase(job, shard):
         if job.phase > 0:
             raise RuntimeError("the second phase failed")
         return real_run_shard(job, shard)
 
-    monkeypatch.setattr(local, "run_shard", failing_after_the_first_phase)
+    monkeypatch.setattr(phases, "run_shard", failing_after_the_first_phase)
     config = _repeated_id_project(tmp_path / "p")
     with pytest.raises(InputError, match=r"'d0' is already used by in.jsonl:1"):
         build_release(config, workers=1, documents_per_shard=1)

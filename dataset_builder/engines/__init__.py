@@ -7,10 +7,17 @@ Stages never import an engine.
     RayEngine(workers, address)     Ray Data map_batches over the shards (the `ray` extra)
 """
 
+import os
+
 from .local import Engine, LocalEngine
 from .processes import ProcessEngine
 
 ENGINES = ("local", "ray")
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def engine_for(workers: int, engine: str = "local", ray_address: str | None = None) -> Engine:
@@ -21,4 +28,4 @@ def engine_for(workers: int, engine: str = "local", ray_address: str | None = No
     return LocalEngine() if workers <= 1 else ProcessEngine(workers)
 
 
-__all__ = ["ENGINES", "Engine", "LocalEngine", "ProcessEngine", "engine_for"]
+__all__ = ["ENGINES", "Engine", "LocalEngine", "ProcessEngine", "default_workers", "engine_for"]

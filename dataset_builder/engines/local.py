@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from ..phases import PhaseJob, ShardOutcome, run_shard
-from ..shards import Shard
+if TYPE_CHECKING:  # an engine is made before the stages are imported (cli.build): it imports them when it runs
+    from ..phases import PhaseJob, ShardOutcome
+    from ..shards import Shard
 
 
 class Engine:
@@ -34,5 +36,7 @@ class Engine:
 
 class LocalEngine(Engine):
     def run_phase(self, job: PhaseJob, shards: Sequence[Shard]) -> Iterator[ShardOutcome]:
+        from ..phases import run_shard
+
         for shard in shards:
             yield run_shard(job, shard)

@@ -9,18 +9,23 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
-from ..memory import tune_allocator
-from ..phases import PhaseJob, ShardOutcome, run_shard
-from ..shards import Shard
 from .local import Engine
+
+if TYPE_CHECKING:
+    from ..phases import PhaseJob, ShardOutcome
+    from ..shards import Shard
 
 
 def _start_worker() -> None:
+    from ..memory import tune_allocator
+
     # Ctrl-C reaches every process of the terminal's group: the parent handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     tune_allocator()
     without_pandas()
+    from .. import phases  # noqa: F401  the stages (half a second), imported before the first shard arrives
 
 
 def without_pandas() -> None:
@@ -56,6 +61,8 @@ class ProcessEngine(Engine):
     def run_phase(self, job: PhaseJob, shards: Sequence[Shard]) -> Iterator[ShardOutcome]:
         if not shards:
             return
+        from ..phases import run_shard
+
         try:
             yield from self._get_pool().imap(partial(run_shard, job), shards, chunksize=1)
         except BaseException:
