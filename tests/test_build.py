@@ -72,6 +72,28 @@ def test_seed_release_has_the_hub_layout_and_a_manifest_that_adds_up(seed_projec
 
 
 
+def test_a_build_leaves_the_callers_garbage_collector_as_it_found_it(seed_project, tmp_path):
+    """A build freezes its long-lived imports out of the cyclic collector while it runs (the driver's full
+    collections walked them again and again); a Python caller's objects are collected as before once it returns,
+    and a caller that froze objects of its own (before forking workers, say) finds them still frozen."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    build_release(seed_project / "dataset.toml")
+    assert gc.get_freeze_count() == 0  # everything frozen during the build was unfrozen
+    frozen_by_the_caller = ["frozen"]
+    gc.freeze()
+    try:
+        not_frozen = ["not frozen"]
+        shutil.copytree(seed_project, tmp_path / "again", ignore=shutil.ignore_patterns("dist"))
+        build_release(tmp_path / "again" / "dataset.toml")
+        tracked = gc.get_objects()  # the collector's generations: frozen objects are not among them
+        assert not any(o is frozen_by_the_caller for o in tracked)
+        assert any(o is not_frozen for o in tracked)
+    finally:
+        gc.unfreeze()
+
+
 def test_the_runs_arrow_types_derived_without_datasets_are_the_features_own():
     """Workers write their runs with `document_arrow_types()` (pyarrow alone); the shards get the features' schema.
     The two must be one set of columns and types, nested fields included, only the metadata apart."""

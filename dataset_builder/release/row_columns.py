@@ -65,17 +65,24 @@ def document_columns(docs: Sequence[Document], schema: pa.Schema) -> dict[str, o
         "license": [d.license for d in docs],
         "extra": [extra_json(d.extra) if d.extra else None for d in docs],
     }
-    if list(columns) != schema.names:  # the row schema gained or reordered a column: this must follow it
-        raise ValueError(f"row columns {list(columns)} do not match the schema's {schema.names}")
+    _check_names(columns, schema, "row")
     return columns
+
+
+def _check_names(columns: dict[str, object], schema: pa.Schema, what: str) -> None:
+    if list(columns) != schema.names:  # the schema gained or reordered a column: the columns must follow it
+        raise ValueError(f"{what} columns {list(columns)} do not match the schema's {schema.names}")
+
+
+def _table(columns: dict[str, object], schema: pa.Schema) -> pa.Table:
+    arrays = [value if isinstance(value, pa.Array) else pa.array(value, field.type)
+              for field, value in zip(schema, columns.values())]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def document_table(docs: Sequence[Document], schema: pa.Schema) -> pa.Table:
     """The documents' release rows as one table of `schema` (the split's)."""
-    columns = document_columns(docs, schema)
-    arrays = [value if isinstance(value, pa.Array) else pa.array(value, field.type)
-              for field, value in zip(schema, columns.values())]
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return _table(document_columns(docs, schema), schema)
 
 
 def side_table(docs: Sequence[Document], side: str, schema: pa.Schema) -> pa.Table:
@@ -94,8 +101,5 @@ def side_table(docs: Sequence[Document], side: str, schema: pa.Schema) -> pa.Tab
                    "similarity": [1.0 if d.duplicate_similarity is None else d.duplicate_similarity for d in docs],
                    "origin": _origins(docs, schema.field("origin").type),
                    "text_sha256": [d.text_sha256 for d in docs], "text": [d.text for d in docs]}
-    if list(columns) != schema.names:  # the side table gained or reordered a column: this must follow it
-        raise ValueError(f"{side} columns {list(columns)} do not match the schema's {schema.names}")
-    arrays = [value if isinstance(value, pa.Array) else pa.array(value, field.type)
-              for field, value in zip(schema, columns.values())]
-    return pa.Table.from_arrays(arrays, schema=schema)
+    _check_names(columns, schema, side)
+    return _table(columns, schema)
