@@ -1,13 +1,18 @@
 """Benchmark whole builds on the shared corpus: throughput, peak memory of the process tree, global-step state.
 
     python bench/build.py [--corpus ../shared/bench/zh_mixed_316k.jsonl.zst] [--base-lines 20000]
-                          [--scales 1,4,16] [--workers 1,2] [--engine-overhead] [--repeat 1]
+                          [--scales 1,4,16] [--workers 1,2] [--engine-overhead | --cli] [--repeat 1]
 
 The base input is the corpus's first `--base-lines` documents (0: all of it); scale k repeats it k times, each
 copy in its own JSONL file with the ids suffixed `~<copy>`, in a scratch folder under /tmp that is deleted at the
 end (nothing derived from the corpus is kept). Each build runs in its own process; a sampler adds up the resident
 memory of that process and all its workers every 0.1 s, so the peak is the whole tree's. `--engine-overhead`
 switches every stage off but the split (reading, spilling, merging, validating and writing alone).
+
+By default a build is `build_release` called in a process that has imported the build already, so its time
+leaves out the interpreter's start, the imports and the exit. `--cli` times what a user waits for instead:
+`dataset-builder build --workers N` (this checkout's code) from the start of its process to its exit, counts
+read back from the release's manifest, no state sizes (they need the build's own process).
 
 Prints, per scale and worker count: documents/s, input MB/s, wall time, peak memory, and each global step's
 merged state (pickled bytes per document it observed); then the speed-up of each worker count over the first.
@@ -152,6 +157,22 @@ def run_one(config: Path, workers: int) -> None:
                       "observed": observed, "phases": result.pipeline.seconds}))
 
 
+def measure_cli(config: Path, workers: int) -> dict:
+    """One `dataset-builder build` of `config`, timed from its process's start to its exit."""
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "dataset_builder.cli", "build", "--workers", str(workers)],
+                             cwd=config.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    (_, err), peak = communicate_sampling(child)
+    seconds = time.perf_counter() - started
+    if child.returncode:
+        raise SystemExit(f"build failed (exit {child.returncode}): {err[-2000:]}")
+    release = config.parent / "dist" / "bench" / "0.0.1"
+    counts = json.loads((release / "manifest.json").read_text("utf-8"))["counts"]
+    shutil.rmtree(config.parent / "dist", ignore_errors=True)
+    return {"seconds": seconds, "counts": counts, "state_bytes": {}, "observed": {}, "peak_bytes": peak}
+
+
 def measure(config: Path, workers: int, overhead: bool) -> dict:
     env = {**os.environ, **({OVERHEAD_ENV: "1"} if overhead else {})}
     child = subprocess.Popen([sys.executable, __file__, "--run-one", str(config), "--workers", str(workers)],
@@ -201,7 +222,9 @@ def main() -> None:
     parser.add_argument("--base-lines", type=int, default=20000, help="documents of the base input (0: all)")
     parser.add_argument("--scales", default="1,4,16")
     parser.add_argument("--workers", default="1,2")
-    parser.add_argument("--engine-overhead", action="store_true", help="every stage off but the split")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--engine-overhead", action="store_true", help="every stage off but the split")
+    mode.add_argument("--cli", action="store_true", help="time `dataset-builder build` from its start to its exit")
     parser.add_argument("--repeat", type=int, default=1, help="builds of each configuration (the median is printed)")
     parser.add_argument("--run-one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -209,7 +232,8 @@ def main() -> None:
         run_one(args.run_one, int(args.workers))
         return
     print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
-          f"({os.cpu_count()} cores); mode: {'engine overhead (stages off)' if args.engine_overhead else 'full build'}")
+          f"({os.cpu_count()} cores); mode: {'engine overhead (stages off)' if args.engine_overhead else 'full build'}"
+          f"{', the command from start to exit' if args.cli else ''}")
     print(f"{'scale':>5} {'workers':>7} {'documents':>10} {'MB in':>8} {'wall s':>8} {'range s':>11} {'docs/s':>8} "
           f"{'MB/s':>6} {'peak MiB':>9}  global state (pickled bytes per observed document)")
     worker_counts = [int(w) for w in args.workers.split(",")]
@@ -220,7 +244,9 @@ def main() -> None:
             runs: dict[int, list[dict]] = {w: [] for w in worker_counts}
             for _ in range(args.repeat):  # the worker counts take turns, so a slow spell hits them alike
                 for workers in worker_counts:
-                    runs[workers].append(measure(folder / "dataset.toml", workers, args.engine_overhead))
+                    config = folder / "dataset.toml"
+                    runs[workers].append(measure_cli(config, workers) if args.cli else
+                                         measure(config, workers, args.engine_overhead))
             for workers in worker_counts:
                 print_row(scale, workers, nbytes, runs[workers])
             print_speedups(worker_counts, runs)
