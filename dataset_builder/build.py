@@ -24,7 +24,7 @@ from . import __version__
 from .config import Config, load_config
 from .errors import NothingKeptError, OutputError, ReleaseDiffersError, ReleaseExistsError
 from . import phases
-from .engines import Engine, default_workers, engine_for  # noqa: F401  default_workers: build's API
+from .engines import Engine, engine_for
 from .memory import return_freed_memory
 from .phases import PhasesResult, Progress, cyclic_gc_paused, run_phases
 from .release.placement import (
@@ -152,8 +152,8 @@ def build_release(
     freeze = gc.get_freeze_count() == 0
     warm_up = threading.Thread(target=_import_publish_modules, args=(freeze,), name="import the release writer",
                                daemon=True)
-    given = engine if isinstance(engine, Engine) else None
-    with given or engine_for(1 if on_document else workers, engine, ray_address) as runner:
+    runner = engine if isinstance(engine, Engine) else engine_for(1 if on_document else workers, engine, ray_address)
+    with runner:
         runner.prepare()  # a process pool starts now: its workers import the stages while this process plans
         warm_up.start()
         try:

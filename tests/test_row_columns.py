@@ -54,7 +54,7 @@ def test_columns_of_unusual_documents_equal_to_row():
 
 def _side_row(doc: Document) -> dict:
     """What a side table says of one document, read off the document field by field."""
-    origin = {"file": doc.origin.file, "line": doc.origin.line, "row": doc.origin.row, "encoding": doc.origin.encoding}
+    origin = doc.origin.to_dict()
     if doc.rejection is not None:
         r = doc.rejection
         return {"id": doc.id, "stage": r.stage, "reason": r.reason, "details": r.details, "origin": origin,
@@ -65,7 +65,7 @@ def _side_row(doc: Document) -> dict:
 
 
 def test_side_tables_by_column_equal_their_rows_on_real_documents(tmp_path):
-    """The rejected and duplicate documents of a bench sample (several stages' reasons, exact and near copies)."""
+    """The rejected documents of a bench sample (several reasons) and its duplicates."""
     result = run_pipeline(load_config(make_bench_project(tmp_path / "bench")))
     for side, docs in (("rejected", result.rejected), ("duplicates", result.duplicates)):
         assert docs and (side == "duplicates" or len({d.rejection.reason for d in docs}) >= 2), side
