@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from .errors import ConfigError
 from .schema import load_schema, schema_error_key
 from .vocab import LICENSES, TASK_CATEGORIES, is_language_code
@@ -120,6 +118,8 @@ class Config:
 
 def check_config_data(data: dict[str, Any], where: str) -> list[str]:
     """All problems of a parsed config, each as `<file>: <key>: <what is wrong>`."""
+    import jsonschema  # here, not at the top: the build's workers import this module and never check a config
+
     validator = jsonschema.Draft202012Validator(load_schema("config"))
     problems = [f"{where}: {key}: {what}" for key, what in _value_problems(data)]
     problems += [

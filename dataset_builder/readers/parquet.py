@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..document import Document, Origin
 from ..errors import InputError
 from .files import HashedReader, ReadLog, input_files, open_input
 from .given_metadata import record_document
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 
 def read_parquet(root: Path, path: str, glob: str | None, log: ReadLog | None = None,
@@ -31,6 +34,8 @@ def read_parquet(root: Path, path: str, glob: str | None, log: ReadLog | None = 
 
 def open_parquet(handle, shown: str, fields: Mapping[str, str] | None = None) -> pq.ParquetFile:
     """The Parquet file, with the columns the id and text come from and every column [inputs.fields] names."""
+    import pyarrow.parquet as pq  # here: a build of JSONL or text inputs never needs it in its workers
+
     try:
         parquet = pq.ParquetFile(handle)
     except (pa.ArrowInvalid, OSError) as exc:

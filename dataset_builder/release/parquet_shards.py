@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..hashing import file_sha256
 
@@ -33,6 +32,8 @@ class WrittenFile:
 
 
 def write_parquet(table: pa.Table, path: Path, release_dir: Path) -> WrittenFile:
+    import pyarrow.parquet as pq  # here: the build's workers import this module (its names) and write no Parquet
+
     path.parent.mkdir(parents=True, exist_ok=True)
     rows_per_group = table.num_rows
     if table.num_rows and table.nbytes > MAX_ROW_GROUP_BYTES:

@@ -16,7 +16,6 @@ from operator import attrgetter
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..document import Document
 from ..schema import document_arrow_schema, document_arrow_types, side_table_schema
@@ -152,6 +151,8 @@ def _merged_slices(runs: Sequence[Path], schema: pa.Schema) -> Iterator[pa.Table
     size, and its fixed cost (one sort and one take over every column) is paid a few dozen times a sink instead of
     once every few hundred rows. Memory: a batch of rows of each run and one step's rows. A tie (ids are unique,
     so none) would keep the runs' order, as the sort is stable."""
+    import pyarrow.compute as pc  # here: the workers import this module to write runs, and never merge them
+
     open_runs = [run for run in map(_Run, runs) if not run.done]
     while open_runs:
         share = max(1, STEP_ROWS // len(open_runs))
