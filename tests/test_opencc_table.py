@@ -121,3 +121,28 @@ def test_tw2s_is_read_by_runs_only_while_its_dictionaries_keep_lengths():
     # tw2sp's phrases change lengths (肯亞 -> 肯尼亚): no character's conversion can be read from its run's
     assert length_keeping_key_chars("tw2sp") is None
     assert converter("tw2sp").convert("肯亞") == "肯尼亚"
+
+
+def test_the_kept_traditional_spellings_are_what_opencc_gives_for_exactly_the_stages_vocabulary():
+    """traditional_spellings.json, which the stages' patterns are made from without loading OpenCC, equals what its
+    generator makes from OpenCC and the words every stage asks about (a fresh process: nothing else asked before);
+    a vocabulary change without `python -m dataset_builder.cleaning.spellings_table` fails here."""
+    import json
+    import subprocess
+    import sys
+
+    from dataset_builder.cleaning.text_units import SPELLINGS_FILE
+
+    made = subprocess.run([sys.executable, "-c", "import json; from dataset_builder.cleaning.spellings_table import "
+                           "spellings_table; print(json.dumps(spellings_table(), ensure_ascii=False))"],
+                          capture_output=True, text=True, encoding="utf-8", check=True).stdout
+    kept = json.loads(SPELLINGS_FILE.read_text("utf-8"))
+    assert len(kept) > 400 and json.loads(made) == kept
+    assert any(len(spellings) > 1 for spellings in kept.values())  # Traditional spellings, not only the words
+
+
+def test_a_word_outside_the_kept_spellings_is_converted_by_opencc():
+    from dataset_builder.cleaning.text_units import known_spellings, with_traditional
+
+    assert "国际书展" not in known_spellings()
+    assert with_traditional(["国际书展", "来源"]) == ["国际书展", "國際書展", "来源", "來源"]

@@ -5,9 +5,11 @@ Everything here counts characters, not space-separated words: Chinese has no spa
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import opencc
@@ -115,11 +117,35 @@ def converter(profile: str) -> opencc.OpenCC:
     return opencc.OpenCC(profile)
 
 
+SPELLINGS_FILE = Path(__file__).with_name("traditional_spellings.json")
+ASKED: set[str] = set()  # every word with_traditional was asked about in this process (spellings_table reads it)
+
+
+@lru_cache(maxsize=1)
+def known_spellings() -> dict[str, list[str]]:
+    """word -> `opencc_spellings(word)` for the vocabulary of the stages, kept in the package: every process of a
+    build makes its patterns from ~900 words at import, and loading the three OpenCC converters for them took 0.09
+    of its 0.6 CPU-s of imports. `python -m dataset_builder.cleaning.spellings_table` rewrites the file after a
+    change of vocabulary; a test holds it equal to OpenCC's answers (a word missing from it is converted here)."""
+    return json.loads(SPELLINGS_FILE.read_text("utf-8"))
+
+
+def opencc_spellings(word: str) -> list[str]:
+    """The word, then its Traditional spellings (OpenCC's s2t, s2tw and s2hk), each once, in that order."""
+    out: list[str] = []
+    for variant in (word, converter("s2t").convert(word), converter("s2tw").convert(word), converter("s2hk").convert(word)):
+        if variant not in out:
+            out.append(variant)
+    return out
+
+
 def with_traditional(words: list[str] | tuple[str, ...]) -> list[str]:
     """The words plus their Traditional spellings, so vocabulary also matches text that is not converted."""
+    known = known_spellings()
     out: list[str] = []
     for word in words:
-        for variant in (word, converter("s2t").convert(word), converter("s2tw").convert(word), converter("s2hk").convert(word)):
+        ASKED.add(word)
+        for variant in known.get(word) or opencc_spellings(word):
             if variant not in out:
                 out.append(variant)
     return out
