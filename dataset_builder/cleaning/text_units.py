@@ -124,9 +124,10 @@ ASKED: set[str] = set()  # every word with_traditional was asked about in this p
 @lru_cache(maxsize=1)
 def known_spellings() -> dict[str, list[str]]:
     """word -> `opencc_spellings(word)` for the vocabulary of the stages, kept in the package: every process of a
-    build makes its patterns from ~900 words at import, and loading the three OpenCC converters for them took 0.09
-    of its 0.6 CPU-s of imports. `python -m dataset_builder.cleaning.spellings_table` rewrites the file after a
-    change of vocabulary; a test holds it equal to OpenCC's answers (a word missing from it is converted here)."""
+    build makes its patterns from ~500 words at import, and loading the three OpenCC converters for them took 0.09
+    of its 0.6 CPU-s of imports and 60 of its 140 MiB (s2tw and s2hk no stage uses).
+    `python -m dataset_builder.cleaning.spellings_table` rewrites the file after a change of vocabulary; a test
+    holds it equal to OpenCC's answers (a word missing from it is converted here)."""
     return json.loads(SPELLINGS_FILE.read_text("utf-8"))
 
 
