@@ -126,14 +126,14 @@ def test_tw2s_is_read_by_runs_only_while_its_dictionaries_keep_lengths():
 def test_the_kept_traditional_spellings_are_what_opencc_gives_for_exactly_the_stages_vocabulary():
     """traditional_spellings.json, which the stages' patterns are made from without loading OpenCC, equals what its
     generator makes from OpenCC and the words every stage asks about (a fresh process: nothing else asked before);
-    a vocabulary change without `python -m dataset_builder.cleaning.spellings_table` fails here."""
+    a vocabulary change without `python -m dataset_builder.cleaning.kept_tables` fails here."""
     import json
     import subprocess
     import sys
 
     from dataset_builder.cleaning.text_units import SPELLINGS_FILE
 
-    made = subprocess.run([sys.executable, "-c", "import json; from dataset_builder.cleaning.spellings_table import "
+    made = subprocess.run([sys.executable, "-c", "import json; from dataset_builder.cleaning.kept_tables import "
                            "spellings_table; print(json.dumps(spellings_table(), ensure_ascii=False))"],
                           capture_output=True, text=True, encoding="utf-8", check=True).stdout
     kept = json.loads(SPELLINGS_FILE.read_text("utf-8"))
@@ -146,3 +146,16 @@ def test_a_word_outside_the_kept_spellings_is_converted_by_opencc():
 
     assert "国际书展" not in known_spellings()
     assert with_traditional(["国际书展", "来源"]) == ["国际书展", "國際書展", "来源", "來源"]
+
+
+def test_the_kept_script_sets_are_the_ones_opencc_s_tables_give():
+    """script_sets.json, which script detection reads instead of deriving the sets from OpenCC in every worker."""
+    from dataset_builder.cleaning.kept_tables import script_sets_table
+    from dataset_builder.cleaning.script_converter import SCRIPT_SETS_FILE, _script_sets, derive_script_sets
+
+    import json
+
+    assert json.loads(SCRIPT_SETS_FILE.read_text("utf-8")) == script_sets_table()
+    hant, hans = _script_sets()
+    assert (hant, hans) == derive_script_sets() and len(hant) > 2000 and len(hans) > 2000
+    assert "國" in hant and "国" in hans and "中" not in hant | hans

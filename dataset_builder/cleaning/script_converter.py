@@ -1,7 +1,7 @@
 """Detect whether a document was written in Traditional or Simplified characters, and convert to Simplified.
 
-Detection counts characters that exist in only one of the two scripts (derived from OpenCC's own tables at first
-use: a character is Traditional-only when t2s changes it and s2t does not, and the other way round). The majority
+Detection counts characters that exist in only one of the two scripts (derived from OpenCC's own tables, and kept
+in the package: a character is Traditional-only when t2s changes it and s2t does not, and the other way round). The majority
 wins; a document with neither (or a tie) counts as Simplified. Only Traditional documents are converted, by
 OpenCC's own per-character table where no phrase of its dictionaries occurs (`opencc_table`), else by OpenCC
 (and a second time when a 著 is left, see below).
@@ -19,8 +19,10 @@ text and metadata share one script: a field is converted when the document or th
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -30,9 +32,20 @@ from .opencc_table import fast_converter, length_keeping_key_chars
 from .text_units import HAN_RANGES, code_points, converter, per_text, text_bounds
 
 
+SCRIPT_SETS_FILE = Path(__file__).with_name("script_sets.json")
+
+
 @lru_cache(maxsize=None)
 def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
-    """(Traditional-only characters, Simplified-only characters)."""
+    """(Traditional-only characters, Simplified-only characters): `derive_script_sets()`, kept in the package
+    (`kept_tables` writes the file, a test holds it equal): deriving them took 0.1 s in every worker and loaded
+    OpenCC's s2t, 26 MiB that no stage uses otherwise."""
+    kept = json.loads(SCRIPT_SETS_FILE.read_text("utf-8"))
+    return frozenset(kept["hant"]), frozenset(kept["hans"])
+
+
+def derive_script_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(Traditional-only characters, Simplified-only characters), from OpenCC."""
     chars = [chr(c) for start, stop in HAN_RANGES for c in range(start, stop)]
     joined = "\n".join(chars)
     simplified = converter("t2s").convert(joined).split("\n")

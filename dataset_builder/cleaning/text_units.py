@@ -118,15 +118,15 @@ def converter(profile: str) -> opencc.OpenCC:
 
 
 SPELLINGS_FILE = Path(__file__).with_name("traditional_spellings.json")
-ASKED: set[str] = set()  # every word with_traditional was asked about in this process (spellings_table reads it)
+ASKED: set[str] = set()  # every word with_traditional was asked about in this process (kept_tables reads it)
 
 
 @lru_cache(maxsize=1)
 def known_spellings() -> dict[str, list[str]]:
     """word -> `opencc_spellings(word)` for the vocabulary of the stages, kept in the package: every process of a
     build makes its patterns from ~500 words at import, and loading the three OpenCC converters for them took 0.09
-    of its 0.6 CPU-s of imports and 60 of its 140 MiB (s2tw and s2hk no stage uses).
-    `python -m dataset_builder.cleaning.spellings_table` rewrites the file after a change of vocabulary; a test
+    of its 0.6 CPU-s of imports and 60 of its 140 MiB (no stage converts with them).
+    `python -m dataset_builder.cleaning.kept_tables` rewrites the file after a change of vocabulary; a test
     holds it equal to OpenCC's answers (a word missing from it is converted here)."""
     return json.loads(SPELLINGS_FILE.read_text("utf-8"))
 
