@@ -155,6 +155,24 @@ def test_the_process_engines_workers_import_the_stages_before_their_first_shard(
     assert loaded == [True, True]
 
 
+def test_a_worker_ready_for_its_first_shard_has_loaded_nothing_the_stages_do_not_use():
+    """What only the driver needs (config checking, merging runs, Parquet, the release writer's libraries) and the
+    OpenCC converters the stages' vocabulary was once spelled with stay out of a worker: each cost every worker
+    tens of milliseconds, and the converters 60 MiB. Asked with a builtin, as above."""
+    from dataset_builder.engines.processes import ProcessEngine
+
+    engine = ProcessEngine(1)
+    engine.prepare()
+    try:
+        modules, converters = engine._get_pool().apply(eval, (
+            "([m for m in ('jsonschema', 'pyarrow.compute', 'pyarrow.parquet', 'datasets', 'mlcroissant') "
+            "if m in __import__('sys').modules], "
+            "__import__('sys').modules['dataset_builder.cleaning.text_units'].converter.cache_info().currsize)",))
+    finally:
+        engine.close(terminate=True)
+    assert modules == [] and converters == 0
+
+
 def test_documents_finished_early_go_to_the_sinks_at_once_with_the_same_bytes(tmp_path, monkeypatch):
     """A document rejected before the last phase is written to the rejected sink by that phase and never stored for
     the next one; the release is still the same for any worker count and shard size."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -127,10 +131,6 @@ def test_the_kept_traditional_spellings_are_what_opencc_gives_for_exactly_the_st
     """traditional_spellings.json, which the stages' patterns are made from without loading OpenCC, equals what its
     generator makes from OpenCC and the words every stage asks about (a fresh process: nothing else asked before);
     a vocabulary change without `python -m dataset_builder.cleaning.kept_tables` fails here."""
-    import json
-    import subprocess
-    import sys
-
     from dataset_builder.cleaning.text_units import SPELLINGS_FILE
 
     made = subprocess.run([sys.executable, "-c", "import json; from dataset_builder.cleaning.kept_tables import "
@@ -152,8 +152,6 @@ def test_the_kept_script_sets_are_the_ones_opencc_s_tables_give():
     """script_sets.json, which script detection reads instead of deriving the sets from OpenCC in every worker."""
     from dataset_builder.cleaning.kept_tables import script_sets_table
     from dataset_builder.cleaning.script_converter import SCRIPT_SETS_FILE, _script_sets, derive_script_sets
-
-    import json
 
     assert json.loads(SCRIPT_SETS_FILE.read_text("utf-8")) == script_sets_table()
     hant, hans = _script_sets()
