@@ -40,7 +40,10 @@ def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
     """(Traditional-only characters, Simplified-only characters): `derive_script_sets()`, kept in the package
     (`kept_tables` writes the file, a test holds it equal): deriving them took 0.1 s in every worker and loaded
     OpenCC's s2t, 26 MiB that no stage uses otherwise."""
-    kept = json.loads(SCRIPT_SETS_FILE.read_text("utf-8"))
+    try:
+        kept = json.loads(SCRIPT_SETS_FILE.read_text("utf-8"))
+    except FileNotFoundError:  # deleted to be made again (kept_tables): derived, as before the file was kept
+        return derive_script_sets()
     return frozenset(kept["hant"]), frozenset(kept["hans"])
 
 

@@ -128,7 +128,10 @@ def known_spellings() -> dict[str, list[str]]:
     of its 0.6 CPU-s of imports and 60 of its 140 MiB (no stage converts with them).
     `python -m dataset_builder.cleaning.kept_tables` rewrites the file after a change of vocabulary; a test
     holds it equal to OpenCC's answers (a word missing from it is converted here)."""
-    return json.loads(SPELLINGS_FILE.read_text("utf-8"))
+    try:
+        return json.loads(SPELLINGS_FILE.read_text("utf-8"))
+    except FileNotFoundError:  # deleted to be made again: every word is converted, so kept_tables can still run
+        return {}
 
 
 def opencc_spellings(word: str) -> list[str]:
