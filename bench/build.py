@@ -159,6 +159,9 @@ def run_one(config: Path, workers: int) -> None:
 
 def measure_cli(config: Path, workers: int) -> dict:
     """One `dataset-builder build` of `config`, timed from its process's start to its exit."""
+    from dataset_builder.config import load_config
+
+    release = load_config(config).release_dir  # where the build writes, as the config says
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "dataset_builder.cli", "build", "--workers", str(workers)],
@@ -167,7 +170,6 @@ def measure_cli(config: Path, workers: int) -> dict:
     seconds = time.perf_counter() - started
     if child.returncode:
         raise SystemExit(f"build failed (exit {child.returncode}): {err[-2000:]}")
-    release = config.parent / "dist" / "bench" / "0.0.1"
     counts = json.loads((release / "manifest.json").read_text("utf-8"))["counts"]
     shutil.rmtree(config.parent / "dist", ignore_errors=True)
     return {"seconds": seconds, "counts": counts, "state_bytes": {}, "observed": {}, "peak_bytes": peak}
