@@ -207,12 +207,15 @@ def test_observed_line_counts_are_those_of_each_documents_distinct_lines(cleaned
 
 def _pair_or_single_one_by_one(specs, texts: list[str]) -> list[int]:
     """What `WordTrigger` answers, character by character in Python: a text holds one of the single characters, or a
-    word's first two characters start in it (the texts laid end to end, as the batch lays them)."""
+    word of two characters, or a longer word's first three characters start in it (the texts laid end to end, as
+    the batch lays them)."""
     singles = {chr(c) for _, ranges in specs for low, high in ranges for c in range(low, high + 1)}
-    pairs = {w[:2] for words, _ in specs for w in words}
+    words = {w for words, _ in specs for w in words}
+    openings = {w[:3] for w in words}  # a two-character word whole, the first three characters of a longer one
     joined = "".join(texts)
     owners = [k for k, text in enumerate(texts) for _ in text]
-    found = {owners[i] for i, c in enumerate(joined) if c in singles or joined[i : i + 2] in pairs}
+    found = {owners[i] for i, c in enumerate(joined)
+             if c in singles or joined[i : i + 2] in openings or joined[i : i + 3] in openings}
     return sorted(found)
 
 
