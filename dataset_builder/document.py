@@ -55,7 +55,7 @@ class Rejection:
     details: str = ""
 
 
-@dataclass
+@dataclass(slots=True)  # fields only (the work folder stores them alone: document_codec); less memory a document
 class Document:
     id: str
     text: str

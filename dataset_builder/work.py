@@ -19,8 +19,8 @@ from .document_codec import decode_documents, encode_documents
 from .errors import WorkFolderError
 from .writing import dump_json, write_atomic
 
-WORK_FORMAT = 6  # 2: every phase writes sink runs of the documents it finished; 3: cross-document line hashes from line_hashes.py; 4: the dedup state as columns (dedup.Observed);
-# 5: documents stored by column with marshal; 6: by column with pickle (document_codec)
+WORK_FORMAT = 7  # 2: every phase writes sink runs of the documents it finished; 3: cross-document line hashes from line_hashes.py; 4: the dedup state as columns (dedup.Observed);
+# 5: documents stored by column with marshal; 6: by column with pickle (document_codec); 7: `Document` has slots
 
 
 class WorkFolder:
