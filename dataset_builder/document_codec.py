@@ -7,8 +7,8 @@ by column it is 7.5-9 us, and a build hands about 510k documents from phase to p
 A document's fields are read in one call (`attrgetter` of all of them) and the columns made by transposing those
 tuples (`zip`). `Document` has slots: no attribute outside the fields can be set, so none is dropped, and there
 is no attribute dict to read. (Reading each document's `__dict__` made Python build one, 27 entries, for every
-document of every phase: in whole builds of the bench corpus encoding took 2.5-3.3 CPU-s that way and 2.2-2.4
-this way, and the workers' CPU as a whole fell by 6-17% in four alternated pairs, `bench/breakdown.py`.)
+document of every phase. In six alternated pairs of whole builds of the bench corpus, `bench/breakdown.py`,
+encoding took 2.18-3.29 CPU-s that way and 1.83-2.51 this way, less in every pair.)
 Pickle, not `marshal` (as fast here): marshal writes any object with a buffer, a numpy scalar among them, as
 plain bytes without a word, where pickle keeps every type.
 
