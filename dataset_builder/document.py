@@ -55,7 +55,7 @@ class Rejection:
     details: str = ""
 
 
-@dataclass(slots=True)  # fields only (the work folder stores them alone: document_codec); less memory a document
+@dataclass(slots=True)  # its fields and nothing else: the work folder stores the fields alone (document_codec)
 class Document:
     id: str
     text: str

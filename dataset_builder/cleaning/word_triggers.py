@@ -3,9 +3,10 @@
 Python's regex engine searches an alternation of many words by trying every word at each position whose character
 opens one of them; with hundreds of navigation or spam words, many opening with common characters (上, 人, 在), that
 costs microseconds per short document. A word can only occur where its first two characters occur (its only
-character, for a word of one), so a batch is answered by looking those pairs up in numpy over the batch's code points
-(`Layout`, computed once and shared by the operators while no text changes): the texts where none occurs are
-skipped, the others (a superset of the texts holding a word) are searched by the regex itself when the operator runs.
+character, for a word of one; and where its first three do, for a longer word), so a batch is answered by looking
+those pairs up in numpy over the batch's code points (`Layout`, computed once and shared by the operators while no
+text changes): the texts where none occurs are skipped, the others (a superset of the texts holding a word) are
+searched by the regex itself when the operator runs.
 An operator's word triggers are merged into one table, so it costs one pass whatever their number.
 """
 
