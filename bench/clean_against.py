@@ -50,7 +50,8 @@ def extract_revision(revision: str, into: Path) -> str:
         for member in tar.getmembers():
             member.name = alias + member.name[len(PACKAGE):]
             members.append(member)
-        tar.extractall(into, members=members, filter="data")
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # extraction filters: 3.11.4 on
+        tar.extractall(into, members=members, **safe)
     return alias
 
 
