@@ -13,7 +13,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from .cleaning.text_units import HAN_RANGES, code_point_table, code_points, han_count, has_running_text, per_text, text_bounds
+from .cleaning.text_units import (
+    HAN_RANGES, among_sorted, code_point_table, code_points, han_count, has_running_text, per_text, text_bounds,
+)
 from .config import FilterConfig
 from .document import Document
 from .stage import Stage
@@ -86,7 +88,7 @@ def _repeated_ngram_ratio_numpy(text: str, n: int) -> float:
     recurring = np.unique(ranked[1:][ranked[1:] == ranked[:-1]])
     if len(recurring) == 0:
         return 0.0
-    starts = np.flatnonzero(recurring[np.minimum(np.searchsorted(recurring, hashes), len(recurring) - 1)] == hashes)
+    starts = np.flatnonzero(among_sorted(recurring, hashes))
     depth = np.cumsum(np.bincount(starts, minlength=size + 1) - np.bincount(starts + n, minlength=size + 1))
     return float(np.count_nonzero(depth[:size])) / size
 

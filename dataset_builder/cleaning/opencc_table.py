@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 import opencc
 
-from .text_units import code_points, converter, per_text, text_bounds
+from .text_units import among_sorted, code_points, converter, pair_key, per_text, text_bounds
 
 # Ideographic description sequences (⿰木養: a character described by its parts) are left as they are by OpenCC,
 # parts included: a text with one goes to OpenCC.
@@ -67,7 +67,7 @@ class FastConverter:
         self.special_mask = np.zeros(0x110000, dtype=bool)
         self.special_mask[[0x31EF, *range(0x2FF0, 0x3000), *(ord(c) for c in special)]] = True
         pairs = [(ord(p[0]), ord(p[1])) for p in self.by_pair if ord(p[0]) <= 0xFFFF]
-        self.pair_keys = np.array(sorted({_pair_key(a, b) for a, b in pairs}), dtype=np.uint64)
+        self.pair_keys = np.array(sorted({pair_key(a, b) for a, b in pairs}), dtype=np.uint64)
         self.pair_first = np.zeros(0x110000, dtype=bool)  # the pairs' characters: most positions fail here, cheaply
         self.pair_second = np.zeros(0x110000, dtype=bool)
         self.pair_first[[a for a, _ in pairs]] = True
@@ -139,9 +139,8 @@ class FastConverter:
         maybe = np.take(self.pair_first, codes[:-1]) & np.take(self.pair_second, codes[1:])
         maybe[ends[ends <= len(maybe)] - 1] = False  # a pair across the end of a text is no pair
         positions = np.flatnonzero(maybe)
-        keys = _pair_key(codes[positions].astype(np.uint64), codes[positions + 1].astype(np.uint64))
-        found = np.searchsorted(self.pair_keys, keys)
-        positions = positions[self.pair_keys[np.minimum(found, len(self.pair_keys) - 1)] == keys]
+        keys = pair_key(codes[positions].astype(np.uint64), codes[positions + 1].astype(np.uint64))
+        positions = positions[among_sorted(self.pair_keys, keys)]
         owners = np.searchsorted(ends, positions, side="right")
         openings: dict[int, list[int]] = {}
         for owner, position in zip(owners.tolist(), positions.tolist()):
@@ -150,10 +149,6 @@ class FastConverter:
 
     def _opens_phrase(self, text: str, start: int) -> bool:
         return any(text.startswith(phrase, start) for phrase in self.by_pair.get(text[start : start + 2], ()))
-
-
-def _pair_key(first, second):
-    return (first << 21) | second  # code points have 21 bits
 
 
 @lru_cache(maxsize=None)

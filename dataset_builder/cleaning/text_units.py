@@ -56,6 +56,20 @@ def text_bounds(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
+def pair_key(first, second):
+    """`first`'s bits above a code point's 21 and `second` in them: the key of a pair of code points (ints or numpy
+    uint64 arrays alike), or a key extended by one more code point."""
+    return (first << 21) | second
+
+
+def among_sorted(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Whether each of `keys` is one of `sorted_keys` (sorted, distinct), by binary search."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    found = np.searchsorted(sorted_keys, keys)
+    return sorted_keys[np.minimum(found, len(sorted_keys) - 1)] == keys
+
+
 def code_point_table(chars: str = "", ranges: tuple[tuple[int, int], ...] = (), *, others: bool = False) -> np.ndarray:
     """A flag per code point (for `np.take` over a batch's code points): `not others` for `chars` and for the
     [start, stop) `ranges`, `others` for every other code point."""

@@ -17,7 +17,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .text_units import code_points, per_text, text_bounds
+from .text_units import among_sorted, code_points, pair_key, per_text, text_bounds
 
 _UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
@@ -95,13 +95,13 @@ class WordTrigger:
         self.second = np.zeros(0x110000, dtype=bool)
         self.first[[a for a, _ in pairs]] = True
         self.second[[b for _, b in pairs]] = True
-        self.keys = np.array([_pair_key(a, b) for a, b in pairs], dtype=np.uint64)
+        self.keys = np.array([pair_key(a, b) for a, b in pairs], dtype=np.uint64)
         # A pair that is a word of two characters is that word; a pair that only opens longer words is one where
         # their third character follows too. Common pairs ("er" of "Error", "50" of "503") stand in many texts where
         # no word does: the third character leaves a few of their positions for the regex to confirm (`matches`).
-        self.two_character_words = np.array(sorted({_pair_key(ord(w[0]), ord(w[1])) for w in words if len(w) == 2}),
+        self.two_character_words = np.array(sorted({pair_key(ord(w[0]), ord(w[1])) for w in words if len(w) == 2}),
                                             dtype=np.uint64)
-        self.triples = np.array(sorted({(_pair_key(ord(w[0]), ord(w[1])) << 21) | ord(w[2]) for w in words if len(w) > 2}),
+        self.triples = np.array(sorted({pair_key(pair_key(ord(w[0]), ord(w[1])), ord(w[2])) for w in words if len(w) > 2}),
                                 dtype=np.uint64)
         # The three tables in one, so a batch costs one look-up per code point: 1 a single, 2 a pair's first
         # character, 4 a pair's second.
@@ -139,14 +139,14 @@ class WordTrigger:
             return np.take(self.singles, codes), np.empty(0, dtype=np.int64)
         marks = np.take(self.marks, codes)
         maybe = np.flatnonzero((marks[:-1] & (marks[1:] >> 1) & 2) != 0)
-        keys = (codes[maybe].astype(np.uint64) << np.uint64(21)) | codes[maybe + 1]
-        paired = _among(self.keys, keys)
+        keys = pair_key(codes[maybe].astype(np.uint64), codes[maybe + 1])
+        paired = among_sorted(self.keys, keys)
         at, keys = maybe[paired], keys[paired]
         if len(at) and len(self.triples):
             # A word of three characters or more at `at` has its third one at at + 2, inside the same text.
             inside = at + 2 < len(codes)
             third = np.take(codes, np.minimum(at + 2, len(codes) - 1)).astype(np.uint64)
-            at = at[_among(self.two_character_words, keys) | (_among(self.triples, (keys << np.uint64(21)) | third) & inside)]
+            at = at[among_sorted(self.two_character_words, keys) | (among_sorted(self.triples, pair_key(keys, third)) & inside)]
         return (marks & 1) != 0, at
 
     @staticmethod
@@ -156,18 +156,6 @@ class WordTrigger:
         if len(positions) <= len(ends):  # few hits: the texts they fall in
             return set(np.searchsorted(ends, positions, side="right").tolist())
         return set(np.flatnonzero(per_text(hit, starts, ends)).tolist())
-
-
-def _pair_key(first: int, second: int) -> int:
-    return (first << 21) | second  # code points have 21 bits
-
-
-def _among(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Whether each of `keys` is one of `sorted_keys`."""
-    if len(sorted_keys) == 0:
-        return np.zeros(len(keys), dtype=bool)
-    found = np.searchsorted(sorted_keys, keys)
-    return sorted_keys[np.minimum(found, len(sorted_keys) - 1)] == keys
 
 
 def word_spec(pattern: re.Pattern[str]) -> Spec | None:
