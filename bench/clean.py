@@ -69,8 +69,14 @@ def _init() -> None:
     global _STAGES
     tune_allocator()  # as the engine's workers do (engines/processes.py)
     _STAGES = cleaning_stages(CleanConfig(), FilterConfig(**BENCH_FILTER))
-    for stage in _STAGES:  # warm caches (OpenCC tables, script classes) outside the timed part
-        list(stage.run([Document(id="w", text="預熱文字，測試一下。", origin=Origin("w"))]))
+    warm_up(_STAGES)
+
+
+def warm_up(stages, document=Document, origin=Origin) -> None:
+    """Caches and lazily loaded tables (OpenCC's, the script sets) filled outside the timed part. `document` and
+    `origin`: the classes of the package version the stages come from (bench/clean_against.py runs two)."""
+    for stage in stages:
+        list(stage.run([document(id="w", text="預熱文字，測試一下。", origin=origin("w"))]))
 
 
 # The thresholds of dataset.toml.
@@ -78,9 +84,12 @@ BENCH_FILTER = {"min_chars": 50, "min_han_ratio": 0.3, "min_line_end_punct_ratio
 
 
 def _documents(number: int) -> list[Document]:
-    """A chunk's documents, as a reader makes them (given metadata included)."""
-    return [Document(id=i, text=t, raw_text=t, origin=Origin("bench.jsonl", line=1), given=dict(g))
-            for i, t, g in _CHUNKS[number]]
+    return chunk_documents(_CHUNKS[number])
+
+
+def chunk_documents(chunk: list[tuple[str, str, dict]], document=Document, origin=Origin) -> list[Document]:
+    """A chunk's documents, as a reader makes them (given metadata included), of the classes `warm_up` says."""
+    return [document(id=i, text=t, raw_text=t, origin=origin("bench.jsonl", line=1), given=dict(g)) for i, t, g in chunk]
 
 
 def _cleaned(stream: Iterable[Document]) -> Iterator[Document]:
@@ -114,14 +123,19 @@ def fingerprint(doc: Document) -> bytes:
     return json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-def _hash_chunk(number: int) -> tuple[int, bytes, Counter]:
+def output_digest(docs: Iterable[Document]) -> bytes:
+    """SHA-256 over the fingerprint of every document, in order."""
     digest = hashlib.sha256()
-    outcome: Counter = Counter()
-    for doc in _cleaned(_documents(number)):
-        outcome[doc.rejection.reason if doc.rejection else "kept"] += 1
+    for doc in docs:
         digest.update(fingerprint(doc))
         digest.update(b"\n")
-    return number, digest.digest(), outcome
+    return digest.digest()
+
+
+def _hash_chunk(number: int) -> tuple[int, bytes, Counter]:
+    docs = list(_cleaned(_documents(number)))
+    outcome = Counter(doc.rejection.reason if doc.rejection else "kept" for doc in docs)
+    return number, output_digest(docs), outcome
 
 
 def output_hash(workers: int, chunks: int) -> tuple[str, Counter]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import hashlib
 import importlib
 import io
 import subprocess
@@ -33,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from clean import BENCH_FILTER, DEFAULT_CORPUS, fingerprint, load  # noqa: E402
+from clean import BENCH_FILTER, DEFAULT_CORPUS, chunk_documents, load, output_digest, warm_up  # noqa: E402
 
 PACKAGE = "dataset_builder"
 REPO = Path(__file__).resolve().parent.parent
@@ -64,13 +63,11 @@ class Version:
         document = importlib.import_module(f"{package}.document")
         self.Document, self.Origin = document.Document, document.Origin
         self.stages = pipeline.cleaning_stages(config.CleanConfig(), config.FilterConfig(**BENCH_FILTER))
-        for stage in self.stages:  # tables and caches loaded outside the timing, as bench/clean.py's workers do
-            list(stage.run([self.Document(id="w", text="預熱文字，測試一下。", origin=self.Origin("w"))]))
+        warm_up(self.stages, self.Document, self.Origin)  # as bench/clean.py's workers do
 
     def run(self, chunk: list[tuple[str, str, dict]]) -> tuple[float, bytes]:
         """(CPU seconds in the stages, a digest of every output document's fingerprint) for one chunk."""
-        docs = [self.Document(id=i, text=t, raw_text=t, origin=self.Origin("bench.jsonl", line=1), given=dict(g))
-                for i, t, g in chunk]
+        docs = chunk_documents(chunk, self.Document, self.Origin)
         gc.disable()
         try:
             started = time.process_time()
@@ -82,11 +79,7 @@ class Version:
             seconds = time.process_time() - started
         finally:
             gc.enable()
-        digest = hashlib.sha256()
-        for doc in out:
-            digest.update(fingerprint(doc))
-            digest.update(b"\n")
-        return seconds, digest.digest()
+        return seconds, output_digest(out)
 
 
 def main() -> None:
